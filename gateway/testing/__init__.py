@@ -1,0 +1,1 @@
+"""Pytest fixtures for teams testing storefronts against the gateway."""
