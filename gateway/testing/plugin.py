@@ -1,3 +1,63 @@
-"""The pytest plugin (registered through the ``pytest11`` entry point)."""
+"""The pytest plugin (registered through the ``pytest11`` entry point).
+
+Fixtures:
+
+``commerce_sandboxes``
+    ``{name: Sandbox}``, one fresh sandbox per installed connector. Seed or change state
+    through each sandbox's attributes, read ``.requests`` / ``.api_calls()`` to assert what
+    the gateway sent, and set ``.faults`` (``down``, ``throttle``, ``latency_ms``,
+    ``error_rate``, ``garbage``) to inject vendor errors.
+``gateway_config``
+    The :class:`~gateway.config.GatewayConfig` wiring the gateway to those sandboxes.
+``gateway_client``
+    A :class:`~gateway.testing.GatewayClient` over the gateway app, running in process with
+    its connectors talking to the sandboxes in process (no ports, no network).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import httpx
+import pytest
+
+from connectors.sandbox import Sandbox
+from connectors.testing.transport import SandboxTransport
+from gateway.app import create_app
+from gateway.config import ConnectorConfig, GatewayConfig
+from gateway.runtime import ClientFactory
+from gateway.sandboxes import create_sandboxes, sandbox_config
+from gateway.testing.client import GatewayClient
+
+__all__ = ["commerce_sandboxes", "gateway_client", "gateway_config", "sandbox_client_factory"]
+
+
+def sandbox_client_factory(sandboxes: Mapping[str, Sandbox]) -> ClientFactory:
+    """HTTP clients that reach each connector's sandbox in process."""
+
+    def build(spec: ConnectorConfig) -> httpx.AsyncClient:
+        transport = SandboxTransport(sandboxes[spec.instance].app)
+        timeout = httpx.Timeout(spec.http.timeout, connect=spec.http.connect_timeout)
+        return httpx.AsyncClient(transport=transport, timeout=timeout)
+
+    return build
+
+
+@pytest.fixture
+def commerce_sandboxes() -> dict[str, Sandbox]:
+    return create_sandboxes()
+
+
+@pytest.fixture
+def gateway_config(commerce_sandboxes: dict[str, Sandbox]) -> GatewayConfig:
+    urls = {name: sandbox.base_url for name, sandbox in commerce_sandboxes.items()}
+    return sandbox_config(commerce_sandboxes, urls)
+
+
+@pytest.fixture
+def gateway_client(
+    commerce_sandboxes: dict[str, Sandbox], gateway_config: GatewayConfig
+) -> Iterator[GatewayClient]:
+    app = create_app(gateway_config, client_factory=sandbox_client_factory(commerce_sandboxes))
+    with GatewayClient(app) as client:
+        yield client

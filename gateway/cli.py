@@ -1,0 +1,252 @@
+"""``commerce-gateway``: run the demo, serve a config, print the schema, run a sandbox.
+
+    commerce-gateway demo [--host H] [--port P] [--fault NAME=SPEC ...]
+    commerce-gateway serve --config FILE [--host H] [--port P]
+    commerce-gateway check --config FILE
+    commerce-gateway schema
+    commerce-gateway sandbox NAME [--host H] [--port P]
+
+A bad config exits with status 2 and one line naming the key and the fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import uvicorn
+
+from connectors.errors import SettingsError
+from connectors.registry import available_connectors, load_connector, load_sandbox
+from connectors.sandbox import Sandbox
+from gateway.config import ConfigError, GatewayConfig, load_config
+
+__all__ = ["main"]
+
+log = logging.getLogger("commerce_gateway")
+
+EXIT_CONFIG = 2
+EXIT_UNREADY = 3
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the process's main server."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _loop() -> str:
+    return "uvloop" if sys.platform != "win32" else "asyncio"
+
+
+def _uvicorn_config(app: Any, host: str, port: int, *, quiet: bool = False) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop=_loop(),
+        http="httptools",
+        log_level="warning" if quiet else "info",
+        access_log=not quiet,
+        lifespan="on",
+    )
+
+
+def _environment() -> dict[str, str]:
+    # The one place settings are read from the environment: start-up.
+    return dict(os.environ)  # noqa: TID251
+
+
+def _load(path: str) -> GatewayConfig:
+    return load_config(path, _environment())
+
+
+async def _serve_all(main: uvicorn.Server, helpers: Sequence[uvicorn.Server]) -> None:
+    """Run ``main`` (which owns Ctrl-C) and stop ``helpers`` when it stops."""
+    tasks = [asyncio.create_task(server.serve()) for server in helpers]
+    try:
+        while not all(server.started for server in helpers):
+            if any(task.done() for task in tasks):
+                break
+            await asyncio.sleep(0.01)
+        for task in tasks:
+            if task.done():
+                task.result()  # surfaces "address already in use"
+        await main.serve()
+    finally:
+        for server in helpers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _run(coro: Any) -> None:
+    if sys.platform != "win32":
+        import uvloop
+
+        uvloop.run(coro)
+    else:  # pragma: no cover
+        asyncio.run(coro)
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gateway.app import create_app
+    from gateway.sandboxes import create_sandboxes, sandbox_config
+
+    sandboxes = create_sandboxes()
+    for spec in args.fault or []:
+        name, _, fault = spec.partition("=")
+        if name not in sandboxes:
+            raise ConfigError(
+                f"--fault {spec}: no sandbox named {name!r} (have: {', '.join(sandboxes)})"
+            )
+        try:
+            sandboxes[name].faults.apply(fault)
+        except ValueError as exc:
+            raise ConfigError(f"--fault {spec}: {exc}") from None
+
+    base_urls = {}
+    helpers = []
+    for offset, (name, sandbox) in enumerate(sandboxes.items(), start=1):
+        port = args.sandbox_port + offset - 1
+        base_urls[name] = f"http://{args.host}:{port}"
+        helpers.append(_Server(_uvicorn_config(sandbox.app, args.host, port, quiet=True)))
+    config = sandbox_config(sandboxes, base_urls)
+    app = create_app(config)
+    main = uvicorn.Server(_uvicorn_config(app, args.host, args.port))
+
+    print(f"commerce-gateway demo: {len(sandboxes)} sandboxed back ends, no credentials needed")
+    for name, url in base_urls.items():
+        faults = [f for f in args.fault or [] if f.startswith(f"{name}=")]
+        note = f"  (faults: {', '.join(faults)})" if faults else ""
+        print(f"  sandbox {name:<14} {url}{note}")
+    print(f"  GraphiQL            http://{args.host}:{args.port}/graphql")
+    print(
+        "  Try: { products(first: 3) { nodes { title variants { sku inventory { available "
+        "location { name kind } } } } } }"
+    )
+    sys.stdout.flush()
+    _run(_serve_all(main, helpers))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from gateway.app import create_app
+
+    config = _load(args.config)
+    host = args.host or config.server.host
+    port = args.port or config.server.port
+    server = uvicorn.Server(_uvicorn_config(create_app(config), host, port))
+    _run(server.serve())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from gateway.runtime import Gateway
+
+    config = _load(args.config)
+    print(f"{args.config}: valid ({len(config.connectors)} connectors)")
+
+    async def ping() -> dict[str, str | None]:
+        async with Gateway(config) as gateway:
+            return dict(await gateway.readiness())
+
+    results: dict[str, str | None] = {}
+
+    async def run() -> None:
+        results.update(await ping())
+
+    _run(run())
+    for name, problem in results.items():
+        print(f"  {name:<16} {'ok' if problem is None else 'FAILED: ' + problem}")
+    return 0 if not any(results.values()) else EXIT_UNREADY
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from schema import sdl
+
+    sys.stdout.write(sdl())
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    try:
+        connector = load_connector(args.name)
+        sandbox: Sandbox = load_sandbox(connector)()
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
+    url = f"http://{args.host}:{args.port}"
+    print(f"{args.name} sandbox on {url}; connector settings for it:")
+    print(f"  [connectors.{args.name}]")
+    print(f'  type = "{args.name}"')
+    for key, value in sandbox.connector_settings(url).items():
+        shown = value if not isinstance(value, str) else f'"{value}"'
+        print(f"  {key} = {shown}")
+    sys.stdout.flush()
+    server = uvicorn.Server(_uvicorn_config(sandbox.app, args.host, args.port))
+    _run(server.serve())
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="commerce-gateway", description="One GraphQL commerce graph over your back ends."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="the whole graph on built-in vendor sandboxes")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--sandbox-port", type=int, default=9001, help="first sandbox port")
+    demo.add_argument(
+        "--fault",
+        action="append",
+        metavar="NAME=SPEC",
+        help="make a sandbox misbehave: down, throttle, garbage, latency:<ms>, error-rate:<0..1>",
+    )
+    demo.set_defaults(func=cmd_demo)
+
+    serve = commands.add_parser("serve", help="serve the gateway from a config file")
+    serve.add_argument("--config", required=True)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    check = commands.add_parser("check", help="validate a config and ping each connector")
+    check.add_argument("--config", required=True)
+    check.set_defaults(func=cmd_check)
+
+    schema = commands.add_parser("schema", help="print the GraphQL SDL")
+    schema.set_defaults(func=cmd_schema)
+
+    sandbox = commands.add_parser("sandbox", help="run one vendor sandbox")
+    sandbox.add_argument("name", choices=available_connectors())
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=9001)
+    sandbox.set_defaults(func=cmd_sandbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except ConfigError as exc:
+        print(f"commerce-gateway: config error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,289 @@
+"""The gateway's configuration: one TOML file, read once at start-up into typed objects.
+
+.. code-block:: toml
+
+    [gateway]
+    profile = "dev"
+
+    [connectors.shop]
+    type = "shopify"
+    shop = "nordlicht"
+    access_token = "${SHOPIFY_ACCESS_TOKEN}"
+
+    [routing]
+    catalog = "shop"
+
+``${NAME}`` takes a value from the environment (``${NAME:-fallback}`` when unset; ``$$``
+is a literal ``$``). Every mistake — malformed TOML, an unknown key, a missing secret, a
+connector that is not installed, a route to a connector that cannot serve it — raises
+:class:`ConfigError` naming the key and the fix. See ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectors.base import Connector
+from connectors.capabilities import Capability
+from connectors.errors import SettingsError
+from connectors.registry import load_connector
+from connectors.settings import build_settings
+
+__all__ = [
+    "ConfigError",
+    "ConnectorConfig",
+    "GatewayConfig",
+    "HttpSettings",
+    "Routing",
+    "ServerSettings",
+    "load_config",
+    "parse_config",
+]
+
+PROFILES = ("dev", "production")
+_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ConfigError(ValueError):
+    """The configuration is wrong. The message names the key and how to fix it."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    profile: str = "dev"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the gateway talks to one back end (``[connectors.<name>.http]``)."""
+
+    timeout: float = 10.0
+    connect_timeout: float = 3.0
+    max_connections: int = 100
+
+
+@dataclass(frozen=True)
+class ConnectorConfig:
+    instance: str
+    connector_type: str
+    connector_class: type[Connector[Any]]
+    settings: Any
+    http: HttpSettings = field(default_factory=HttpSettings)
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return self.connector_class.capabilities
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Which connector instances serve each capability, in precedence order."""
+
+    catalog: str
+    inventory: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    orders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    server: ServerSettings
+    connectors: Mapping[str, ConnectorConfig]
+    routing: Routing
+
+
+def load_config(path: str | Path, env: Mapping[str, str]) -> GatewayConfig:
+    """Read and check the config file at ``path``; ``env`` resolves ``${NAME}``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"config file {path} does not exist; pass --config with a TOML file"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    return parse_config(raw, env)
+
+
+def parse_config(
+    raw: Mapping[str, Any],
+    env: Mapping[str, str],
+    *,
+    find_connector: Callable[[str], type[Connector[Any]]] = load_connector,
+) -> GatewayConfig:
+    """Check a parsed TOML document and build the typed config.
+
+    ``find_connector`` maps a ``type`` to its class (entry points by default).
+    """
+    _reject_unknown(raw, {"gateway", "connectors", "routing"}, "")
+    resolved = _interpolate(raw, env, "")
+    server = _server(resolved.get("gateway", {}))
+    connectors = _connectors(resolved.get("connectors", {}), find_connector)
+    routing = _routing(resolved.get("routing", {}), connectors)
+    return GatewayConfig(server=server, connectors=connectors, routing=routing)
+
+
+def _reject_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
+    for key in table:
+        if key not in known:
+            prefix = f"{where}." if where else ""
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"unknown key {prefix}{key}; remove it or use one of: {choices}")
+
+
+def _table(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table ([{where}])")
+    return value
+
+
+def _interpolate(value: Any, env: Mapping[str, str], where: str) -> Any:
+    if isinstance(value, str):
+        return _expand(value, env, where)
+    if isinstance(value, Mapping):
+        return {k: _interpolate(v, env, f"{where}.{k}" if where else k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def _expand(text: str, env: Mapping[str, str], where: str) -> str:
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, fallback = match.group(1), match.group(2)
+        if name in env:
+            return env[name]
+        if fallback is not None:
+            return fallback
+        raise ConfigError(
+            f"{where} uses ${{{name}}}, which is not set; export {name} "
+            f"(or write ${{{name}:-default}} to fall back)"
+        )
+
+    return _ENV_REF.sub(substitute, text)
+
+
+def _server(raw: Any) -> ServerSettings:
+    table = _table(raw, "gateway")
+    try:
+        server = build_settings(ServerSettings, table, where="gateway")
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
+    if server.profile not in PROFILES:
+        raise ConfigError(
+            f"gateway.profile must be one of {', '.join(map(repr, PROFILES))}, got {server.profile!r}"
+        )
+    if not 0 < server.port < 65536:
+        raise ConfigError(f"gateway.port must be between 1 and 65535, got {server.port}")
+    return server
+
+
+def _connectors(
+    raw: Any, find_connector: Callable[[str], type[Connector[Any]]]
+) -> dict[str, ConnectorConfig]:
+    table = _table(raw, "connectors")
+    if not table:
+        raise ConfigError(
+            "no connectors configured; add a [connectors.<name>] table with a `type` "
+            "(see docs/configuration.md)"
+        )
+    result = {}
+    for instance, value in table.items():
+        where = f"connectors.{instance}"
+        if not _INSTANCE_NAME.match(instance):
+            raise ConfigError(
+                f"{where}: connector names are lowercase letters, digits and underscores, "
+                f"starting with a letter"
+            )
+        body = dict(_table(value, where))
+        type_name = body.pop("type", None)
+        if not isinstance(type_name, str):
+            raise ConfigError(
+                f'missing key {where}.type: set it to an installed connector, e.g. "shopify"'
+            )
+        try:
+            connector_class = find_connector(type_name)
+        except SettingsError as exc:
+            raise ConfigError(f"{where}.type: {exc}") from None
+        http_raw = _table(body.pop("http", {}), f"{where}.http")
+        try:
+            http = build_settings(HttpSettings, http_raw, where=f"{where}.http")
+            settings = build_settings(connector_class.settings_type, body, where=where)
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        if http.timeout <= 0 or http.connect_timeout <= 0 or http.max_connections < 1:
+            raise ConfigError(
+                f"{where}.http: timeouts must be positive and max_connections at least 1"
+            )
+        result[instance] = ConnectorConfig(instance, type_name, connector_class, settings, http)
+    return result
+
+
+def _names(value: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{key} must be a connector name or a list of them")
+
+
+def _route(
+    routing: Mapping[str, Any],
+    capability: Capability,
+    connectors: Mapping[str, ConnectorConfig],
+) -> tuple[str, ...]:
+    key = f"routing.{capability.value}"
+    able = [name for name, c in connectors.items() if capability in c.capabilities]
+    if capability.value not in routing:
+        return tuple(able)
+    names = _names(routing[capability.value], key)
+    for name in names:
+        if name not in connectors:
+            known = ", ".join(connectors) or "none"
+            raise ConfigError(
+                f"{key} names {name!r}, which is not configured (configured: {known})"
+            )
+        if capability not in connectors[name].capabilities:
+            can = ", ".join(able) or "none"
+            raise ConfigError(
+                f"{key} names {name!r}, whose connector type cannot serve {capability.value} "
+                f"(connectors that can: {can})"
+            )
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{key} lists a connector twice")
+    return names
+
+
+def _routing(raw: Any, connectors: Mapping[str, ConnectorConfig]) -> Routing:
+    table = _table(raw, "routing")
+    _reject_unknown(table, {c.value for c in Capability}, "routing")
+    catalog = _route(table, Capability.CATALOG, connectors)
+    if len(catalog) != 1:
+        if not catalog:
+            raise ConfigError(
+                'no configured connector can serve the catalog; add one (e.g. type = "shopify")'
+            )
+        raise ConfigError(
+            f"routing.catalog: {', '.join(catalog)} can all serve the catalog; "
+            f"set routing.catalog to the one that owns it"
+        )
+    return Routing(
+        catalog=catalog[0],
+        inventory=_route(table, Capability.INVENTORY, connectors),
+        customers=_route(table, Capability.CUSTOMERS, connectors),
+        orders=_route(table, Capability.ORDERS, connectors),
+    )

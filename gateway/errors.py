@@ -1,0 +1,96 @@
+"""Coded errors: what a client sees when something fails, and what the log sees.
+
+Every error in a response carries ``extensions.code``. Back-end failures say which
+connector failed (``extensions.connector``, its config name — never a host) and how
+(``UPSTREAM_UNAVAILABLE``, ``UPSTREAM_TIMEOUT``, ``RATE_LIMITED``, ...), never the vendor's
+text. Errors the graph raises on purpose (:class:`schema.errors.GraphError`) keep their
+message. Anything unexpected becomes ``INTERNAL_SERVER_ERROR`` with a fixed message; the
+log gets the detail.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+
+from connectors.errors import (
+    AuthFailed,
+    ConnectorError,
+    NotFound,
+    RateLimited,
+    RejectedByVendor,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from schema.errors import GraphError
+
+__all__ = ["code_for", "format_error", "log_error"]
+
+log = logging.getLogger("gateway.errors")
+
+_CONNECTOR_ERRORS: list[tuple[type[ConnectorError], str, str]] = [
+    (UpstreamTimeout, "UPSTREAM_TIMEOUT", "{} did not answer in time"),
+    (RateLimited, "RATE_LIMITED", "{} is rate limiting the gateway; retry later"),
+    (AuthFailed, "UPSTREAM_AUTH_FAILED", "the gateway could not authenticate with {}"),
+    (NotFound, "NOT_FOUND", "{} has no such record"),
+    (RejectedByVendor, "UPSTREAM_REJECTED", "{} rejected the request"),
+    (UpstreamUnavailable, "UPSTREAM_UNAVAILABLE", "{} is unavailable"),
+    (ConnectorError, "UPSTREAM_ERROR", "{} failed"),
+]
+
+
+def code_for(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, ConnectorError):
+        return next(code for cls, code, _ in _CONNECTOR_ERRORS if isinstance(original, cls))
+    if isinstance(original, GraphError):
+        return original.code
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if original is None:
+        # graphql-core's own errors: validation, variable coercion, non-null violations.
+        return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "INTERNAL_SERVER_ERROR"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def format_error(error: GraphQLError) -> GraphQLError:
+    """The client's view of ``error``: a safe message and ``extensions.code``."""
+    original = error.original_error
+    extensions: dict[str, Any] = dict(error.extensions or {})
+    code = code_for(error)
+    extensions["code"] = code
+    if isinstance(original, ConnectorError):
+        template = next(t for cls, _, t in _CONNECTOR_ERRORS if isinstance(original, cls))
+        message = template.format(original.connector)
+        extensions["connector"] = original.connector
+        if isinstance(original, RateLimited) and original.retry_after is not None:
+            extensions["retryAfter"] = round(original.retry_after, 3)
+    elif isinstance(original, GraphError):
+        message = original.message
+    elif code == "INTERNAL_SERVER_ERROR":
+        message = "Unexpected error."
+    else:
+        message = error.message
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+def log_error(error: GraphQLError) -> None:
+    """Log with the detail a client never sees: vendor text, exception type, traceback."""
+    original = error.original_error
+    path = ".".join(str(p) for p in error.path or ())
+    if isinstance(original, ConnectorError):
+        log.warning("%s at %s: %s", type(original).__name__, path or "-", original)
+    elif isinstance(original, GraphError) or original is None:
+        log.debug("client error at %s: %s", path or "-", error.message)
+    else:
+        log.error("unexpected error at %s", path or "-", exc_info=original)

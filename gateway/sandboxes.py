@@ -1,0 +1,51 @@
+"""The whole graph on built-in vendor sandboxes: what the demo and the test fixtures run.
+
+Every installed connector that ships a sandbox gets one, named after the connector, and the
+gateway is configured against them with the demo retailer's routing: the catalog from
+Shopify, stock from Shopify's stores and SAP's warehouses, customers and orders from both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.registry import available_connectors, load_connector, load_sandbox
+from connectors.sandbox import Sandbox
+from gateway.config import GatewayConfig, parse_config
+
+__all__ = ["DEMO_ROUTING", "create_sandboxes", "sandbox_config"]
+
+#: Routing over the demo retailer's systems; systems that are not installed are left out.
+DEMO_ROUTING: dict[str, list[str]] = {
+    "catalog": ["shopify"],
+    "inventory": ["shopify", "sap_commerce"],
+    "customers": ["shopify", "sap_commerce"],
+    "orders": ["shopify", "sap_commerce"],
+}
+
+
+def create_sandboxes(names: list[str] | None = None) -> dict[str, Sandbox]:
+    """One fresh sandbox per connector (all installed ones that ship a sandbox by default)."""
+    sandboxes: dict[str, Sandbox] = {}
+    for name in names or available_connectors():
+        connector = load_connector(name)
+        if connector.sandbox:
+            sandboxes[name] = load_sandbox(connector)()
+    return sandboxes
+
+
+def sandbox_config(
+    sandboxes: Mapping[str, Sandbox], base_urls: Mapping[str, str], *, profile: str = "dev"
+) -> GatewayConfig:
+    """A gateway config whose connectors talk to ``sandboxes`` at ``base_urls``."""
+    connectors: dict[str, Any] = {}
+    for name, sandbox in sandboxes.items():
+        connectors[name] = {"type": name, **sandbox.connector_settings(base_urls[name])}
+    routing: dict[str, Any] = {}
+    for capability, names in DEMO_ROUTING.items():
+        present = [name for name in names if name in sandboxes]
+        if present:
+            routing[capability] = present[0] if capability == "catalog" else present
+    raw = {"gateway": {"profile": profile}, "connectors": connectors, "routing": routing}
+    return parse_config(raw, env={})

@@ -1,0 +1,48 @@
+"""Root fields for the catalog."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.catalog.types import Product, ProductConnection, Variant
+from schema.context import GraphContext
+from schema.errors import BadUserInput
+from schema.ids import decode_as
+from schema.relay import paginate
+
+__all__ = ["CatalogQuery"]
+
+Info = strawberry.Info[GraphContext, None]
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field(description="One product, by `id` or by `handle` (give exactly one).")
+    async def product(
+        self, info: Info, id: strawberry.ID | None = None, handle: str | None = None
+    ) -> Product | None:
+        if (id is None) == (handle is None):
+            raise BadUserInput("give exactly one of `id` and `handle`")
+        data = info.context.data
+        if id is not None:
+            found = await data.product(decode_as(id, "Product"))
+        else:
+            assert handle is not None
+            found = await data.product_by_handle(handle)
+        return None if found is None else Product.of(found)
+
+    @strawberry.field(description="Products, a page at a time; `query` filters by free text.")
+    async def products(
+        self, info: Info, first: int = 20, after: str | None = None, query: str | None = None
+    ) -> ProductConnection | None:
+        data = info.context.data
+
+        async def fetch(count: int, cursor: str | None):  # type: ignore[no-untyped-def]
+            return await data.products(first=count, after=cursor, query=query)
+
+        return ProductConnection.of(await paginate(fetch, first=first, after=after))
+
+    @strawberry.field(description="One variant by its SKU.")
+    async def variant(self, info: Info, sku: str) -> Variant | None:
+        found = await info.context.data.variant(sku)
+        return None if found is None else Variant.of(found)

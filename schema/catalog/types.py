@@ -1,0 +1,143 @@
+"""Products and variants."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import strawberry
+
+from connectors import models
+from schema.common import Image, Money
+from schema.context import GraphContext
+from schema.ids import decode_as, encode
+from schema.inventory.types import InventoryLevel
+from schema.relay import Node, Paged, PageInfo
+
+__all__ = ["PriceRange", "Product", "ProductConnection", "ProductEdge", "SelectedOption", "Variant"]
+
+Info = strawberry.Info[GraphContext, None]
+
+
+@strawberry.type
+class SelectedOption:
+    name: str
+    value: str
+
+
+@strawberry.type
+class PriceRange:
+    min_variant_price: Money
+    max_variant_price: Money
+
+
+@strawberry.type(description="One purchasable SKU of a product.")
+class Variant(Node):
+    sku: str = strawberry.field(description="The stock-keeping unit, the same in every system.")
+    title: str
+    price: Money
+    compare_at_price: Money | None
+    selected_options: list[SelectedOption]
+    barcode: str | None
+    _record: strawberry.Private[models.Variant]
+    _product: strawberry.Private[Product | None]
+
+    @classmethod
+    def of(cls, variant: models.Variant, product: Product | None = None) -> Variant:
+        return cls(
+            id=strawberry.ID(encode("Variant", variant.source, variant.sku)),
+            sku=variant.sku,
+            title=variant.title,
+            price=Money.of(variant.price),
+            compare_at_price=Money.maybe(variant.compare_at_price),
+            selected_options=[SelectedOption(name=o.name, value=o.value) for o in variant.options],
+            barcode=variant.barcode,
+            _record=variant,
+            _product=product,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product | None:
+        if self._product is not None:
+            return self._product
+        found = await info.context.data.product_of(self._record)
+        return None if found is None else Product.of(found)
+
+    @strawberry.field(
+        description="Stock of this SKU at every location (or at `locationIds`), "
+        "from every system that holds stock."
+    )
+    async def inventory(
+        self, info: Info, location_ids: list[strawberry.ID] | None = None
+    ) -> list[InventoryLevel] | None:
+        locations = (
+            None if location_ids is None else [decode_as(i, "Location") for i in location_ids]
+        )
+        levels = await info.context.data.inventory(self._record.sku, locations)
+        return [InventoryLevel.of(level) for level in levels]
+
+
+@strawberry.type
+class Product(Node):
+    handle: str
+    title: str
+    description: str
+    vendor: str | None
+    categories: list[str]
+    images: list[Image]
+    updated_at: datetime | None
+    _record: strawberry.Private[models.Product]
+
+    @classmethod
+    def of(cls, product: models.Product) -> Product:
+        return cls(
+            id=strawberry.ID(encode("Product", product.source, product.external_id)),
+            handle=product.handle,
+            title=product.title,
+            description=product.description,
+            vendor=product.vendor,
+            categories=list(product.categories),
+            images=[Image.of(image) for image in product.images],
+            updated_at=product.updated_at,
+            _record=product,
+        )
+
+    @strawberry.field
+    def variants(self) -> list[Variant]:
+        return [Variant.of(variant, self) for variant in self._record.variants]
+
+    @strawberry.field
+    def price_range(self) -> PriceRange | None:
+        prices = [variant.price for variant in self._record.variants]
+        if not prices:
+            return None
+        low = min(prices, key=lambda money: money.amount)
+        high = max(prices, key=lambda money: money.amount)
+        return PriceRange(min_variant_price=Money.of(low), max_variant_price=Money.of(high))
+
+    @strawberry.field(description="Whether any variant has stock available at any location.")
+    async def available_for_sale(self, info: Info) -> bool | None:
+        data = info.context.data
+        per_variant = await asyncio.gather(
+            *(data.inventory(variant.sku) for variant in self._record.variants)
+        )
+        return any(level.available > 0 for levels in per_variant for level in levels)
+
+
+@strawberry.type
+class ProductEdge:
+    cursor: str
+    node: Product
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    nodes: list[Product]
+    page_info: PageInfo
+
+    @classmethod
+    def of(cls, paged: Paged[models.Product]) -> ProductConnection:
+        nodes = [Product.of(product) for product in paged.items]
+        edges = [ProductEdge(cursor=c, node=n) for c, n in zip(paged.cursors, nodes, strict=True)]
+        return cls(edges=edges, nodes=nodes, page_info=paged.page_info)

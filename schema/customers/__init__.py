@@ -1,0 +1,1 @@
+"""The customers domain: its types and root fields."""

@@ -1,0 +1,1 @@
+"""The inventory domain: its types and root fields."""

@@ -1,0 +1,1 @@
+"""The orders domain: its types and root fields."""

@@ -1,0 +1,21 @@
+"""Root fields for orders."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import GraphContext
+from schema.ids import decode_as
+from schema.orders.types import Order
+
+__all__ = ["OrderQuery"]
+
+
+@strawberry.type
+class OrderQuery:
+    @strawberry.field(description="One order by its ID.")
+    async def order(
+        self, info: strawberry.Info[GraphContext, None], id: strawberry.ID
+    ) -> Order | None:
+        found = await info.context.data.order(decode_as(id, "Order"))
+        return None if found is None else Order.of(found)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.config import GatewayConfig, parse_config
+from gateway.testing import GatewayClient
+from tests import fakes
+
+FAKE_RAW: dict[str, Any] = {
+    "connectors": {
+        "stores": {"type": "fake", "token": "${FAKE_TOKEN}"},
+        "warehouses": {"type": "fake", "token": "t2", "holds": "warehouses"},
+    },
+    "routing": {
+        "catalog": "stores",
+        "inventory": ["stores", "warehouses"],
+        "customers": ["stores"],
+        "orders": ["stores"],
+    },
+}
+
+
+def fake_config(raw: dict[str, Any] | None = None, **env: str) -> GatewayConfig:
+    return parse_config(
+        raw or FAKE_RAW, {"FAKE_TOKEN": "t1", **env}, find_connector=fakes.find_connector
+    )
+
+
+@pytest.fixture
+def fake_client(fake_state: fakes.FakeState) -> Iterator[GatewayClient]:
+    app = create_app(fake_config(), client_factory=lambda spec: httpx.AsyncClient())
+    with GatewayClient(app) as client:
+        yield client

@@ -1,0 +1,207 @@
+"""The graph over two in-memory back ends: routing, union, batching, paging, errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from connectors import UpstreamUnavailable
+from gateway.testing import GatewayClient
+from schema.ids import encode
+from tests.fakes import FakeState
+
+PLP = """
+query Plp($first: Int!) {
+  products(first: $first) {
+    nodes {
+      id title
+      variants { sku price { amount currencyCode }
+        inventory { available onHand reserved location { name kind } } }
+    }
+  }
+}
+"""
+
+
+def calls_by(state: FakeState) -> Counter[tuple[str, str]]:
+    return Counter((instance, method) for instance, method, _ in state.calls)
+
+
+@pytest.mark.parametrize("first", [5, 50])
+def test_a_page_of_products_costs_the_same_calls_for_any_size(
+    fake_client: GatewayClient, fake_state: FakeState, first: int
+) -> None:
+    result = fake_client.query(PLP, {"first": first})
+
+    assert result.errors == []
+    nodes = result.data["products"]["nodes"]
+    assert len(nodes) == first
+    levels = nodes[0]["variants"][0]["inventory"]
+    assert sorted((lv["location"]["name"], lv["location"]["kind"]) for lv in levels) == [
+        ("Store 1", "STORE"),
+        ("Store 2", "STORE"),
+        ("Warehouse 1", "WAREHOUSE"),
+    ]
+    assert calls_by(fake_state) == {
+        ("stores", "list_products"): 1,
+        ("stores", "levels"): 1,
+        ("warehouses", "levels"): 1,
+        ("stores", "locations"): 1,
+        ("warehouses", "locations"): 1,
+    }
+
+
+def test_stock_is_asked_for_every_sku_in_one_batch(
+    fake_client: GatewayClient, fake_state: FakeState
+) -> None:
+    fake_client.query(PLP, {"first": 20})
+    [levels_call] = [
+        args
+        for inst, method, args in fake_state.calls
+        if (inst, method) == ("warehouses", "levels")
+    ]
+    assert len(levels_call[0]) == 60  # 20 products x 3 variants
+
+
+def test_paging_with_end_cursor_visits_every_product_once(fake_client: GatewayClient) -> None:
+    seen: list[str] = []
+    after = None
+    for _ in range(20):
+        result = fake_client.query(
+            "query($after: String) { products(first: 7, after: $after) "
+            "{ edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }",
+            {"after": after},
+        )
+        page = result.data["products"]
+        seen.extend(edge["node"]["title"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [f"Product {n}" for n in range(1, 61)]
+
+
+def test_resuming_after_a_middle_edge_continues_from_that_edge(fake_client: GatewayClient) -> None:
+    first = fake_client.query("{ products(first: 5) { edges { cursor node { title } } } }")
+    third_cursor = first.data["products"]["edges"][2]["cursor"]
+    result = fake_client.query(
+        "query($a: String) { products(first: 2, after: $a) { nodes { title } } }",
+        {"a": third_cursor},
+    )
+    assert [n["title"] for n in result.data["products"]["nodes"]] == ["Product 4", "Product 5"]
+
+
+@pytest.mark.parametrize(
+    ("document", "code"),
+    [
+        ('{ products(first: 2, after: "bm90LWEtY3Vyc29y") { nodes { id } } }', "INVALID_CURSOR"),
+        ("{ products(first: 0) { nodes { id } } }", "BAD_USER_INPUT"),
+        ("{ products(first: 101) { nodes { id } } }", "BAD_USER_INPUT"),
+        ('{ product(id: "x", handle: "y") { id } }', "BAD_USER_INPUT"),
+        ('{ node(id: "definitely not an id") { id } }', "INVALID_ID"),
+        ("{ nope }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ products(first: ", "GRAPHQL_PARSE_FAILED"),
+    ],
+    ids=[
+        "bad-cursor",
+        "first-zero",
+        "first-too-big",
+        "id-and-handle",
+        "bad-id",
+        "unknown-field",
+        "syntax",
+    ],
+)
+def test_bad_input_gets_a_coded_error(fake_client: GatewayClient, document: str, code: str) -> None:
+    result = fake_client.query(document)
+    assert result.status_code == 200
+    assert result.error_codes == [code]
+
+
+def test_an_id_of_another_type_is_refused(fake_client: GatewayClient) -> None:
+    order_id = encode("Order", "stores", "c1-o1")
+    result = fake_client.query("query($id: ID!) { product(id: $id) { id } }", {"id": order_id})
+    assert result.error_codes == ["INVALID_ID"]
+    assert "is not a Product ID" in result.errors[0]["message"]
+
+
+def test_node_finds_every_type_by_its_id(fake_client: GatewayClient) -> None:
+    product = fake_client.query('{ product(handle: "product-3") { id variants { id sku } } }').data[
+        "product"
+    ]
+    location = fake_client.query("{ locations(kind: WAREHOUSE) { id name } }").data["locations"][0]
+    customer = fake_client.query(
+        '{ customer(email: "c7@example.com") { id orders(first: 1) { nodes { id number } } } }'
+    ).data["customer"]
+    order = customer["orders"]["nodes"][0]
+    ids = {
+        product["id"]: "Product",
+        product["variants"][1]["id"]: "Variant",
+        location["id"]: "Location",
+        customer["id"]: "Customer",
+        order["id"]: "Order",
+    }
+    for gid, expected in ids.items():
+        result = fake_client.query(
+            "query($id: ID!) { node(id: $id) { __typename id } }", {"id": gid}
+        )
+        assert result.data["node"] == {"__typename": expected, "id": gid}
+
+
+def test_node_for_a_record_that_does_not_exist_is_null(fake_client: GatewayClient) -> None:
+    result = fake_client.query(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": encode("Product", "stores", "p999")}
+    )
+    assert result.errors == []
+    assert result.data == {"node": None}
+
+
+def test_customer_orders_page_newest_first(fake_client: GatewayClient) -> None:
+    query = """query($after: String) { customer(id: "%s") {
+        orders(first: 2, after: $after) { nodes { number } pageInfo { hasNextPage endCursor } } } }"""
+    query %= encode("Customer", "stores", "c1")
+    numbers: list[str] = []
+    after = None
+    while True:
+        page = fake_client.query(query, {"after": after}).data["customer"]["orders"]
+        numbers.extend(n["number"] for n in page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert numbers == ["#5", "#4", "#3", "#2", "#1"]
+
+
+def test_a_back_end_down_nulls_only_its_fields(
+    fake_client: GatewayClient, fake_state: FakeState
+) -> None:
+    fake_state.failing["warehouses"] = UpstreamUnavailable(
+        "HTTP 503 from https://erp.internal:8443 token=sk_live_SECRET", connector="warehouses"
+    )
+    result = fake_client.query(
+        '{ product(handle: "product-1") { title variants { sku inventory { available } } } }'
+    )
+    assert result.status_code == 200
+    product = result.data["product"]
+    assert product["title"] == "Product 1"
+    assert [v["sku"] for v in product["variants"]] == ["SKU-1-S", "SKU-1-M", "SKU-1-L"]
+    assert all(v["inventory"] is None for v in product["variants"])
+    assert {e["extensions"]["code"] for e in result.errors} == {"UPSTREAM_UNAVAILABLE"}
+    assert {e["extensions"]["connector"] for e in result.errors} == {"warehouses"}
+    assert sorted(tuple(e["path"]) for e in result.errors) == [
+        ("product", "variants", i, "inventory") for i in range(3)
+    ]
+    body = str(result.errors)
+    assert "SECRET" not in body
+    assert "erp.internal" not in body
+    assert result.errors[0]["message"] == "warehouses is unavailable"
+
+
+def test_healthz_and_readyz(fake_client: GatewayClient, fake_state: FakeState) -> None:
+    assert fake_client.get("/healthz").json() == {"status": "ok"}
+    ready = fake_client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["connectors"] == {"stores": "ok", "warehouses": "ok"}
+    fake_state.failing["stores"] = UpstreamUnavailable("down", connector="stores")
+    unready = fake_client.get("/readyz")
+    assert unready.status_code == 503
+    assert unready.json()["connectors"] == {"stores": "UpstreamUnavailable", "warehouses": "ok"}
