@@ -9,7 +9,14 @@ import pytest
 
 @pytest.mark.parametrize(
     "package",
-    ["connectors", "schema", "gateway.http", "gateway.testing", "connectors.testing", "connectors.sandbox"],
+    [
+        "connectors",
+        "schema",
+        "gateway.http",
+        "gateway.testing",
+        "connectors.testing",
+        "connectors.sandbox",
+    ],
 )
 def test_all_is_sorted_and_importable(package: str) -> None:
     module = importlib.import_module(package)
