@@ -1,0 +1,464 @@
+"""SAP Commerce Cloud: catalog, stock, customers and orders over OCC v2 and the Integration API.
+
+Calls per batch (see ``docs/connectors/sap_commerce.md``):
+
+    products / products_by_handle / variants   1 product search per URL-sized chunk of codes
+    list_products                              1 product search (2 when a page straddles two)
+    locations                                  1 stores call per 100 points of service
+    levels                                     1 Integration API call per URL-sized chunk of
+                                               SKUs (a 50-product page: 1); with named
+                                               locations, 1 stores call first
+    customers / customers_by_email             1 user call per key (OCC has no bulk lookup)
+    orders                                     1 order call per key (orders live under users)
+    orders_for_customers                       per customer: 1 history call + 1 per order
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from connectors.base import Connector
+from connectors.capabilities import Capability
+from connectors.errors import RejectedByVendor
+from connectors.models import (
+    Customer,
+    InventoryLevel,
+    Location,
+    Order,
+    OrderPageRequest,
+    Page,
+    Product,
+    Variant,
+)
+from connectors.sap_commerce import mapping
+from connectors.sap_commerce.api import OccApi, reading
+from connectors.sap_commerce.query import (
+    chunk_terms,
+    decode_cursor,
+    encode_cursor,
+    encoded_len,
+    odata_string,
+    search_query,
+    searchable_code,
+    stock_filter,
+)
+from connectors.sap_commerce.settings import SapCommerceSettings
+
+__all__ = ["SapCommerceConnector"]
+
+T = TypeVar("T")
+JSON = Mapping[str, Any]
+
+PRODUCT_FIELDS = (
+    "products(code,name,summary,description,manufacturer,categories(code,name),"
+    "images(DEFAULT),price(DEFAULT),"
+    "variantOptions(code,priceData(DEFAULT),variantOptionQualifiers(DEFAULT))),"
+    "pagination(DEFAULT)"
+)
+STORE_FIELDS = (
+    "stores(name,displayName,address(DEFAULT),geoPoint(DEFAULT),warehouseCodes),pagination(DEFAULT)"
+)
+HISTORY_FIELDS = "orders(code,placed),pagination(DEFAULT)"
+#: Integration API page size; the server may serve fewer (its page-size cap), and the
+#: connector pages on with ``$skip`` until ``__count`` is reached.
+STOCK_PAGE_SIZE = 1000
+
+
+class SapCommerceConnector(Connector[SapCommerceSettings]):
+    """SAP Commerce Cloud over OCC v2 (REST) and the Integration API (OData v2)."""
+
+    name = "sap_commerce"
+    settings_type = SapCommerceSettings
+    capabilities = frozenset(
+        {Capability.CATALOG, Capability.INVENTORY, Capability.CUSTOMERS, Capability.ORDERS}
+    )
+    sandbox = "connectors.sap_commerce.sandbox:SapCommerceSandbox"
+
+    def __init__(
+        self, settings: SapCommerceSettings, client: httpx.AsyncClient, *, instance: str = ""
+    ) -> None:
+        super().__init__(settings, client, instance=instance)
+        self._api = OccApi(settings, client, connector=self.instance)
+        self._per_key = asyncio.Semaphore(settings.max_concurrency)
+
+    async def ping(self) -> None:
+        """A token, then the cheapest authenticated read the connector relies on."""
+        await self._api.get(
+            self._api.occ_url(
+                "/stores", [("currentPage", 0), ("pageSize", 1), ("fields", "pagination(DEFAULT)")]
+            )
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+
+    async def _all(self, calls: Iterable[Awaitable[T]]) -> list[T]:
+        """Run ``calls`` together; the first failure cancels the rest and is raised as is."""
+        tasks: list[asyncio.Task[T]] = []
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(_wrap(call)) for call in calls]
+        except BaseExceptionGroup as failed:
+            raise _first(failed) from None
+        return [task.result() for task in tasks]
+
+    async def _get_one(self, url: str) -> Any:
+        """A call made once per key: capped at ``max_concurrency`` at a time."""
+        async with self._per_key:
+            return await self._api.get(url, missing_ok=True)
+
+    async def _window(
+        self,
+        fetch: Callable[[int, int], Awaitable[JSON | None]],
+        key: str,
+        *,
+        offset: int,
+        size: int,
+    ) -> tuple[list[JSON], int]:
+        """Items ``[offset, offset + size)`` of an OCC paged list, and the list's total.
+
+        OCC pages by number (``currentPage`` x ``pageSize``); the cursor is an offset, so a
+        page may straddle two OCC pages. If the server serves a smaller page than asked,
+        its page size is used from then on. At most three calls; fewer items is allowed.
+        """
+        items: list[JSON] = []
+        page_size = size
+        total = 0
+        for _ in range(3):
+            position = offset + len(items)
+            page = position // page_size
+            data = await fetch(page, page_size)
+            if data is None:
+                return [], 0
+            with reading(self.instance, key):
+                rows = list(data.get(key) or ())
+                pagination = data.get("pagination") or {}
+                total = int(pagination.get("totalResults", len(rows)))
+                served = int(pagination.get("pageSize") or page_size)
+            start = page * served
+            page_size = max(1, served)
+            if start <= position < start + len(rows):
+                wanted = size - len(items)
+                items.extend(rows[position - start : position - start + wanted])
+            if len(items) >= size or offset + len(items) >= total or not rows:
+                break
+        return items, total
+
+    def _page(self, items: list[T], *, offset: int, consumed: int, total: int) -> Page[T]:
+        end = offset + consumed
+        cursor = encode_cursor(end) if consumed and end < total else None
+        return Page(items=items, next_cursor=cursor, total_count=total)
+
+    def _size(self, first: int) -> int:
+        if first < 1:
+            raise ValueError(f"first must be at least 1, got {first}")
+        return min(first, self.settings.max_page_size)
+
+    def _offset(self, after: str | None) -> int:
+        try:
+            return decode_cursor(after)
+        except ValueError as exc:
+            raise RejectedByVendor(
+                str(exc), connector=self.instance, code="BAD_CURSOR", field=("after",)
+            ) from exc
+
+    # -- catalog -----------------------------------------------------------------------
+
+    def _search_url(self, query: str, page: int, size: int) -> str:
+        return self._api.occ_url(
+            "/products/search",
+            [
+                ("query", query),
+                ("currentPage", page),
+                ("pageSize", size),
+                ("fields", PRODUCT_FIELDS),
+            ],
+        )
+
+    async def _find(self, codes: Iterable[str]) -> list[JSON]:
+        """Base products matching any of ``codes`` (their own code or a variant's)."""
+        wanted = [code for code in dict.fromkeys(codes) if searchable_code(code)]
+        if not wanted:
+            return []
+        size = self.settings.max_page_size
+        budget = self.settings.max_url_bytes - len(self._search_url(search_query(), 0, size))
+        chunks = chunk_terms(wanted, budget=budget, cost=lambda c: encoded_len(f":code:{c}"))
+        pages = await self._all(self._search_chunk(chunk) for chunk in chunks)
+        return [product for page in pages for product in page]
+
+    async def _search_chunk(self, codes: list[str]) -> list[JSON]:
+        query = search_query(codes=codes)
+        size = min(len(codes), self.settings.max_page_size)
+        found: list[JSON] = []
+        page = 0
+        while True:
+            data = await self._api.get(self._search_url(query, page, size))
+            with reading(self.instance, "product search"):
+                found.extend(data.get("products") or ())
+                total_pages = int((data.get("pagination") or {}).get("totalPages", 1))
+            page += 1
+            if page >= total_pages or not data.get("products"):
+                return found
+
+    def _products(self, found: Iterable[JSON]) -> dict[str, Product]:
+        with reading(self.instance, "product"):
+            products = (
+                mapping.product(item, source=self.instance, root=self.settings.root)
+                for item in found
+            )
+            return {product.external_id: product for product in products}
+
+    async def products(self, ids: Sequence[str]) -> list[Product | None]:
+        if not ids:
+            return []
+        by_code = self._products(await self._find(ids))
+        return [by_code.get(code) for code in ids]
+
+    async def products_by_handle(self, handles: Sequence[str]) -> list[Product | None]:
+        """SAP Commerce has no URL handle: a product's handle is its code."""
+        return await self.products(handles)
+
+    async def list_products(
+        self, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Product]:
+        size = self._size(first)
+        offset = self._offset(after)
+        text = search_query(query or "")
+
+        async def fetch(page: int, page_size: int) -> JSON:
+            data: JSON = await self._api.get(self._search_url(text, page, page_size))
+            return data
+
+        rows, total = await self._window(fetch, "products", offset=offset, size=size)
+        products = list(self._products(rows).values())
+        return self._page(products, offset=offset, consumed=len(rows), total=total)
+
+    async def variants(self, skus: Sequence[str]) -> list[Variant | None]:
+        if not skus:
+            return []
+        by_sku = {
+            variant.sku: variant
+            for product in self._products(await self._find(skus)).values()
+            for variant in product.variants
+        }
+        return [by_sku.get(sku) for sku in skus]
+
+    # -- inventory ---------------------------------------------------------------------
+
+    async def _stores(self) -> list[JSON]:
+        """Every point of service of the base site, all pages walked."""
+        stores: dict[str, JSON] = {}
+        page = 0
+        while True:
+            url = self._api.occ_url(
+                "/stores",
+                [
+                    ("currentPage", page),
+                    ("pageSize", self.settings.max_page_size),
+                    ("fields", STORE_FIELDS),
+                ],
+            )
+            data = await self._api.get(url)
+            with reading(self.instance, "stores"):
+                batch = list(data.get("stores") or ())
+                for store in batch:
+                    stores.setdefault(str(store["name"]), store)
+                total_pages = int((data.get("pagination") or {}).get("totalPages", 1))
+            page += 1
+            if page >= total_pages or not batch:
+                return list(stores.values())
+
+    async def locations(self) -> list[Location]:
+        stores = await self._stores()
+        with reading(self.instance, "stores"):
+            return [
+                mapping.location(
+                    store, source=self.instance, kind=self.settings.kind_of(str(store["name"]))
+                )
+                for store in stores
+            ]
+
+    async def levels(
+        self, skus: Sequence[str], location_ids: Sequence[str] | None = None
+    ) -> list[list[InventoryLevel]]:
+        """Stock from the Integration API's ``StockLevels``, summed per point of service
+        over its warehouses. OCC itself has stock per product and store only.
+
+        For all locations, the stock call expands each warehouse's points of service, so
+        it needs nothing else; for named ones, the stores are read first, so the stock call
+        asks only for their warehouses.
+        """
+        if not skus:
+            return []
+        codes = list(dict.fromkeys(sku for sku in skus if sku))
+        if location_ids is None:
+            rows = await self._stock_rows(codes, None)
+            with reading(self.instance, "stock levels"):
+                by_store = mapping.stores_in_stock(rows)
+        else:
+            wanted = set(location_ids)
+            if not wanted:
+                return [[] for _ in skus]
+            stores = [store for store in await self._stores() if store.get("name") in wanted]
+            with reading(self.instance, "stores"):
+                by_store = {str(store["name"]): _warehouses(store) for store in stores}
+            warehouses = sorted({code for codes in by_store.values() for code in codes})
+            if not warehouses:
+                return [[] for _ in skus]
+            rows = await self._stock_rows(codes, warehouses)
+        with reading(self.instance, "stock levels"):
+            by_sku = mapping.inventory_levels(rows, by_store, source=self.instance)
+        return [list(by_sku.get(sku, ())) for sku in skus]
+
+    def _stock_url(self, codes: Sequence[str], warehouses: Sequence[str] | None, skip: int) -> str:
+        # Without a warehouse filter, the warehouses' stores come along (see ``levels``).
+        expand = "warehouse" if warehouses else "warehouse,warehouse/pointsOfService"
+        return self._api.odata_url(
+            "StockLevels",
+            [
+                ("$filter", stock_filter(codes, warehouses)),
+                ("$expand", expand),
+                ("$top", STOCK_PAGE_SIZE),
+                ("$skip", skip),
+                ("$inlinecount", "allpages"),
+            ],
+        )
+
+    async def _stock_rows(
+        self, codes: Sequence[str], warehouses: Sequence[str] | None
+    ) -> list[JSON]:
+        if (
+            warehouses
+            and len(self._stock_url([], warehouses, 0)) > self.settings.max_url_bytes // 2
+        ):
+            warehouses = None  # too many to name: fetch every warehouse, keep the wanted ones
+        budget = self.settings.max_url_bytes - len(self._stock_url([], warehouses, 10**6))
+        chunks = chunk_terms(
+            codes,
+            budget=budget,
+            cost=lambda code: encoded_len(f"productCode eq {odata_string(code)} or "),
+        )
+        pages = await self._all(self._stock_chunk(chunk, warehouses) for chunk in chunks)
+        return [row for page in pages for row in page]
+
+    async def _stock_chunk(
+        self, codes: Sequence[str], warehouses: Sequence[str] | None
+    ) -> list[JSON]:
+        rows: list[JSON] = []
+        while True:
+            data = await self._api.get(self._stock_url(codes, warehouses, len(rows)))
+            with reading(self.instance, "stock levels"):
+                body = data["d"]
+                batch = list(body["results"])
+                count = int(body.get("__count", len(rows) + len(batch)))
+            rows.extend(batch)
+            if not batch or len(rows) >= count:
+                return rows
+
+    # -- customers ---------------------------------------------------------------------
+
+    def _user_url(self, uid: str) -> str:
+        return self._api.occ_url(f"/users/{quote(uid, safe='@')}", [("fields", "FULL")])
+
+    async def _user(self, uid: str) -> Customer | None:
+        if not uid:
+            return None
+        data = await self._get_one(self._user_url(uid))
+        if data is None:
+            return None
+        with reading(self.instance, "user"):
+            return mapping.customer(
+                data, source=self.instance, email_verified=self.settings.emails_verified
+            )
+
+    async def customers(self, ids: Sequence[str]) -> list[Customer | None]:
+        """One ``/users/{uid}`` call per ID: OCC has no bulk user lookup."""
+        unique = list(dict.fromkeys(ids))
+        found = dict(zip(unique, await self._all(self._user(uid) for uid in unique), strict=True))
+        return [found[uid] for uid in ids]
+
+    async def customers_by_email(self, emails: Sequence[str]) -> list[list[Customer]]:
+        """A customer's uid is their e-mail, lower-cased, so this is :meth:`customers`."""
+        keys = [email.strip().lower() for email in emails]
+        unique = list(dict.fromkeys(keys))
+        found = dict(zip(unique, await self._all(self._user(key) for key in unique), strict=True))
+        return [
+            [customer] if (customer := found[key]) and (customer.email or "").lower() == key else []
+            for key in keys
+        ]
+
+    # -- orders ------------------------------------------------------------------------
+
+    async def _order(self, user_id: str, code: str) -> Order | None:
+        url = self._api.occ_url(
+            f"/users/{quote(user_id, safe='@')}/orders/{quote(code, safe='')}",
+            [("fields", "FULL")],
+        )
+        data = await self._get_one(url)
+        if data is None:
+            return None
+        with reading(self.instance, "order"):
+            return mapping.order(data, source=self.instance, user_id=user_id)
+
+    async def orders(self, ids: Sequence[str]) -> list[Order | None]:
+        """One order call per ID (``"{uid}|{code}"``): OCC reads orders only under a user."""
+
+        async def one(external_id: str) -> Order | None:
+            parts = mapping.split_order_id(external_id)
+            return await self._order(*parts) if parts else None
+
+        unique = list(dict.fromkeys(ids))
+        found = dict(zip(unique, await self._all(one(i) for i in unique), strict=True))
+        return [found[i] for i in ids]
+
+    async def orders_for_customers(self, requests: Sequence[OrderPageRequest]) -> list[Page[Order]]:
+        """Per customer, one order-history page, then each order's details: the history
+        lists neither lines nor totals beyond the grand total."""
+        return await self._all(self._history(request) for request in requests)
+
+    async def _history(self, request: OrderPageRequest) -> Page[Order]:
+        user_id = request.customer_external_id
+        size = self._size(request.first)
+        offset = self._offset(request.after)
+        if not user_id:
+            return Page(items=[], total_count=0)
+
+        async def fetch(page: int, page_size: int) -> JSON | None:
+            data: JSON | None = await self._get_one(
+                self._api.occ_url(
+                    f"/users/{quote(user_id, safe='@')}/orders",
+                    [
+                        ("currentPage", page),
+                        ("pageSize", page_size),
+                        ("sort", "byDate"),
+                        ("fields", HISTORY_FIELDS),
+                    ],
+                )
+            )
+            return data
+
+        rows, total = await self._window(fetch, "orders", offset=offset, size=size)
+        with reading(self.instance, "order history"):
+            codes = [str(row["code"]) for row in rows]
+        details = await self._all(self._order(user_id, code) for code in codes)
+        orders = [order for order in details if order is not None]
+        return self._page(orders, offset=offset, consumed=len(rows), total=total)
+
+
+def _warehouses(store: JSON) -> tuple[str, ...]:
+    return mapping.store_warehouses(store)
+
+
+async def _wrap(call: Awaitable[T]) -> T:
+    return await call
+
+
+def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    exc: BaseException = group
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    return exc

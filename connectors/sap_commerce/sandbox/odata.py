@@ -1,0 +1,165 @@
+"""The subset of OData v2 ``$filter`` the sandbox's Integration API understands.
+
+Comparisons with ``eq`` on string or integer literals, joined by ``and`` / ``or`` (``and``
+binds tighter) and grouped by parentheses; properties and navigation paths the entity set
+names. Anything else is refused with :class:`ODataError`, the way a server refuses what it
+cannot evaluate, rather than matching everything::
+
+    >>> matches = compile_filter("(code eq 'A''s' or code eq 'B') and n eq 2", {"code", "n"})
+    >>> matches({"code": "A's", "n": 2}), matches({"code": "A's", "n": 3})
+    (True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+__all__ = ["ODataError", "compile_filter"]
+
+Entity = Mapping[str, Any]
+Predicate = Callable[[Entity], bool]
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<paren>[()])|(?P<comma>,)|(?P<string>'(?:[^']|'')*')|(?P<number>-?\d+)(?![\w.])"
+    r"|(?P<word>[A-Za-z_][\w]*(?:/[A-Za-z_][\w]*)*))"
+)
+_OPERATORS = {"eq", "ne", "gt", "ge", "lt", "le", "not", "add", "sub", "mul", "div", "mod"}
+_FUNCTIONS = {"substringof", "startswith", "endswith", "tolower", "toupper", "length", "indexof"}
+
+
+class ODataError(ValueError):
+    """A query the service cannot evaluate. ``code`` goes in the OData error body."""
+
+    def __init__(self, message: str, code: str = "invalid_query") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    position = 0
+    text = text.rstrip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise ODataError(f"Invalid token at position {position + 1} in '{text}'")
+        kind = match.lastgroup or ""
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(
+        self, text: str, properties: Collection[str], resolve: Callable[[Entity, str], Any]
+    ):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.position = 0
+        self.properties = properties
+        self.resolve = resolve
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise ODataError(f"Unexpected end of expression in '{self.text}'")
+        self.position += 1
+        return token
+
+    def parse(self) -> Predicate:
+        predicate = self.disjunction()
+        if self.peek() is not None:
+            raise ODataError(f"Unexpected '{self.peek()[1]}' in '{self.text}'")  # type: ignore[index]
+        return predicate
+
+    def disjunction(self) -> Predicate:
+        terms = [self.conjunction()]
+        while self.peek() == ("word", "or"):
+            self.take()
+            terms.append(self.conjunction())
+        if len(terms) == 1:
+            return terms[0]
+        paths = {term.path for term in terms if isinstance(term, _Equals)}
+        if len(paths) == 1 and all(isinstance(term, _Equals) for term in terms):
+            # ``a eq 1 or a eq 2 or ...``: one set lookup instead of a scan of the terms.
+            return _OneOf(self.resolve, paths.pop(), {term.expected for term in terms})  # type: ignore[attr-defined]
+        return lambda entity: any(term(entity) for term in terms)
+
+    def conjunction(self) -> Predicate:
+        terms = [self.atom()]
+        while self.peek() == ("word", "and"):
+            self.take()
+            terms.append(self.atom())
+        if len(terms) == 1:
+            return terms[0]
+        return lambda entity: all(term(entity) for term in terms)
+
+    def atom(self) -> Predicate:
+        kind, value = self.take()
+        if (kind, value) == ("paren", "("):
+            inner = self.disjunction()
+            if self.take() != ("paren", ")"):
+                raise ODataError(f"Missing ')' in '{self.text}'")
+            return inner
+        if kind != "word" or value in _OPERATORS or value in ("and", "or"):
+            raise ODataError(f"Expected a property, got '{value}' in '{self.text}'")
+        if value in _FUNCTIONS or self.peek() == ("paren", "("):
+            raise ODataError(f"Function '{value}' is not supported in $filter", "not_supported")
+        if value not in self.properties:
+            raise ODataError(f"Property '{value}' cannot be used in $filter", "not_supported")
+        path = value
+        kind, operator = self.take()
+        if kind != "word" or operator not in _OPERATORS:
+            raise ODataError(f"Expected an operator after '{path}' in '{self.text}'")
+        if operator != "eq":
+            raise ODataError(f"Operator '{operator}' is not supported in $filter", "not_supported")
+        kind, literal = self.take()
+        expected: Any
+        if kind == "string":
+            expected = literal[1:-1].replace("''", "'")
+        elif kind == "number":
+            expected = int(literal)
+        else:
+            raise ODataError(f"Expected a literal after '{path} eq' in '{self.text}'")
+        return _Equals(self.resolve, path, expected)
+
+
+class _Equals:
+    def __init__(self, resolve: Callable[[Entity, str], Any], path: str, expected: Any) -> None:
+        self.resolve = resolve
+        self.path = path
+        self.expected = expected
+
+    def __call__(self, entity: Entity) -> bool:
+        return bool(self.resolve(entity, self.path) == self.expected)
+
+
+class _OneOf:
+    def __init__(self, resolve: Callable[[Entity, str], Any], path: str, values: set[Any]) -> None:
+        self.resolve = resolve
+        self.path = path
+        self.values = values
+
+    def __call__(self, entity: Entity) -> bool:
+        return self.resolve(entity, self.path) in self.values
+
+
+def _resolve(entity: Entity, path: str) -> Any:
+    value: Any = entity
+    for step in path.split("/"):
+        value = value.get(step) if isinstance(value, Mapping) else None
+    return value
+
+
+def compile_filter(
+    text: str,
+    properties: Collection[str],
+    resolve: Callable[[Entity, str], Any] = _resolve,
+) -> Predicate:
+    """A predicate for ``$filter=text`` over entities; ``properties`` are the paths allowed."""
+    return _Parser(text, properties, resolve).parse()
