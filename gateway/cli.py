@@ -57,6 +57,8 @@ def _uvicorn_config(app: Any, host: str, port: int, *, quiet: bool = False) -> u
         log_level="warning" if quiet else "info",
         access_log=not quiet,
         lifespan="on",
+        # Sandbox.app is a bound method, which uvicorn's sniffing would take for ASGI2.
+        interface="asgi3",
     )
 
 

@@ -28,7 +28,11 @@ DEMO_ROUTING: dict[str, list[str]] = {
 def create_sandboxes(names: list[str] | None = None) -> dict[str, Sandbox]:
     """One fresh sandbox per connector (all installed ones that ship a sandbox by default)."""
     sandboxes: dict[str, Sandbox] = {}
-    for name in names or available_connectors():
+    installed = available_connectors()
+    # The demo retailer's systems first, in a fixed order, so their ports never move.
+    preferred = [name for name in DEMO_ROUTING["inventory"] if name in installed]
+    default = preferred + [name for name in installed if name not in preferred]
+    for name in names or default:
         connector = load_connector(name)
         if connector.sandbox:
             sandboxes[name] = load_sandbox(connector)()
