@@ -158,20 +158,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     config = _load(args.config)
     print(f"{args.config}: valid ({len(config.connectors)} connectors)")
-
-    async def ping() -> dict[str, str | None]:
-        async with Gateway(config) as gateway:
-            return dict(await gateway.readiness())
-
     results: dict[str, str | None] = {}
 
-    async def run() -> None:
-        results.update(await ping())
+    async def ping() -> None:
+        async with Gateway(config) as gateway:
+            results.update(await gateway.readiness())
 
-    _run(run())
+    _run(ping())
     for name, problem in results.items():
         print(f"  {name:<16} {'ok' if problem is None else 'FAILED: ' + problem}")
-    return 0 if not any(results.values()) else EXIT_UNREADY
+    return EXIT_UNREADY if any(results.values()) else 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
