@@ -64,3 +64,18 @@ def test_check_reports_back_ends_that_do_not_answer(
     assert "valid (2 connectors)" in out
     assert "shopify          FAILED: UpstreamUnavailable" in out
     assert "sap_commerce     FAILED: UpstreamUnavailable" in out
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("erp=down", "--fault erp=down: no sandbox named 'erp' (have: shopify, sap_commerce)"),
+        ("shopify=slow", "--fault shopify=slow: unknown fault 'slow'"),
+    ],
+    ids=["unknown-sandbox", "unknown-fault"],
+)
+def test_demo_refuses_faults_it_cannot_apply(
+    capsys: pytest.CaptureFixture[str], fault: str, message: str
+) -> None:
+    assert main(["demo", "--fault", fault]) == EXIT_CONFIG
+    assert message in capsys.readouterr().err
