@@ -3,8 +3,11 @@
 One coherent, deterministic company — "Nordlicht Outfitters", a German-Austrian outdoor and
 apparel retailer — seen from each of its systems: the web shop and store tills run on
 Shopify (stores are Shopify POS locations), the B2B site and the warehouses on SAP Commerce
-Cloud. SKUs are the same everywhere; some customers live in both systems, with the small
-differences real data has.
+Cloud, the outlet, one more warehouse and the price list on the ERP (Odoo), the customer
+relationship and loyalty on the CRM (Salesforce). SKUs are the same everywhere; many
+customers live in several systems, with the small differences real data has (case and
+spaces in an email, a name typed twice, a duplicate record, an unverified address). The
+ERP and the CRM also store the retailer's own customer number (``RetailerCustomer.number``).
 
 Sandboxes turn these neutral records into their vendor's shapes. Nothing here knows a
 vendor's API.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -32,6 +35,8 @@ __all__ = [
 
 SHOPIFY = "shopify"
 SAP = "sap_commerce"
+ODOO = "odoo"
+SALESFORCE = "salesforce"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,8 @@ class RetailerLocation:
     longitude: float
     pickup: bool
     ships: bool
+    #: The code of the same physical place in another system, when two systems know it.
+    same_as: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +109,22 @@ class RetailerCustomer:
     accepts_marketing: bool
     created_at: datetime
     systems: tuple[str, ...]
-    #: Per-system differences: ``{"sap_commerce": {"first_name": "Maximilian"}}``.
+    #: Per-system differences: ``{"sap_commerce": {"first_name": "Maximilian"}}``. The key
+    #: ``email_verified`` (``"false"``) marks an address the system has not confirmed.
     overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Loyalty as the CRM holds it.
+    loyalty_points: int | None = None
+    loyalty_tier: str | None = None
+    #: Systems that hold this person twice (a duplicate record with the same email).
+    duplicated_in: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> str:
+        """The retailer's own customer number, which the ERP and the CRM both store."""
+        return f"K-{int(self.key[1:]):06d}"
+
+    def email_verified_in(self, system: str) -> bool:
+        return self.overrides.get(system, {}).get("email_verified", "true") != "false"
 
     def seen_by(self, system: str) -> dict[str, str]:
         """The customer's fields as ``system`` holds them."""
@@ -113,7 +134,9 @@ class RetailerCustomer:
             "last_name": self.last_name,
             "phone": self.phone,
         }
-        base.update(self.overrides.get(system, {}))
+        base.update(
+            (k, v) for k, v in self.overrides.get(system, {}).items() if k != "email_verified"
+        )
         return base
 
 
@@ -163,6 +186,9 @@ class Retailer:
     stock: tuple[StockRecord, ...]
     customers: tuple[RetailerCustomer, ...]
     orders: tuple[RetailerOrder, ...]
+    #: The ERP's selling price per SKU, where it differs from or stands in for the
+    #: catalog's; SKUs the ERP does not price are absent.
+    erp_prices: dict[str, Decimal] = field(default_factory=dict)
 
     def locations_in(self, system: str) -> list[RetailerLocation]:
         return [location for location in self.locations if location.system == system]
@@ -577,6 +603,180 @@ def _orders(
     return tuple(sorted(orders, key=lambda order: order.created_at))
 
 
+_ODOO_LOCATIONS = [
+    # The Austrian subsidiary and the outlet run Odoo: its own warehouse and outlet store,
+    # and Dortmund, which SAP knows too (the same building, counted by both systems).
+    (
+        "odoo-wh-nuernberg",
+        "Lager Nürnberg",
+        "WAREHOUSE",
+        ODOO,
+        "Hafenstraße 3",
+        "Nürnberg",
+        "90451",
+        "DE",
+        49.4100,
+        11.0400,
+        False,
+        True,
+        None,
+    ),
+    (
+        "odoo-outlet-nuernberg",
+        "Nordlicht Outlet Nürnberg",
+        "STORE",
+        ODOO,
+        "Breite Gasse 60",
+        "Nürnberg",
+        "90402",
+        "DE",
+        49.4500,
+        11.0700,
+        True,
+        False,
+        None,
+    ),
+    (
+        "odoo-wh-dortmund",
+        "Lager Dortmund (Odoo)",
+        "WAREHOUSE",
+        ODOO,
+        "Hafenstraße 12",
+        "Dortmund",
+        "44147",
+        "DE",
+        51.5300,
+        7.4400,
+        False,
+        True,
+        "wh-dortmund",
+    ),
+]
+_TIERS = ["Bronze", "Silver", "Gold", "Platinum"]
+
+
+def _back_office(base: Retailer, rng: random.Random) -> Retailer:
+    """The ERP (Odoo) and the CRM (Salesforce) seen beside the shop and the B2B site.
+
+    Drawn from its own random stream, so adding it changed none of the Shopify or SAP data.
+    """
+    locations = tuple(RetailerLocation(*spec) for spec in _ODOO_LOCATIONS)
+    skus = [variant.sku for product in base.products for variant in product.variants]
+    stock = []
+    for sku in skus:
+        for location in locations:
+            if location.kind == "STORE" and rng.random() < 0.3:
+                continue
+            on_hand = rng.randint(0, 12) if location.kind == "STORE" else rng.randint(0, 180)
+            reserved = min(on_hand, rng.choice([0, 0, 1, 3]))
+            updated = _EPOCH + timedelta(days=300, minutes=rng.randint(0, 60 * 24 * 20))
+            stock.append(
+                StockRecord(sku, location.code, on_hand, reserved, rng.choice([0, 0, 20]), updated)
+            )
+
+    # The ERP prices most SKUs like the catalog, a few differently (a price change that has
+    # not reached the shop yet), and leaves the newest products unpriced.
+    erp_prices: dict[str, Decimal] = {}
+    for product in base.products:
+        if product.code >= "NL-1055":
+            continue
+        for variant in product.variants:
+            delta = rng.choice([Decimal(0)] * 8 + [Decimal("-2.00"), Decimal("5.00")])
+            erp_prices[variant.sku] = variant.price + delta
+
+    customers = []
+    for index, customer in enumerate(base.customers):
+        extra: list[str] = []
+        overrides = {system: dict(values) for system, values in customer.overrides.items()}
+        if SAP in customer.systems or rng.random() < 0.6:
+            extra.append(SALESFORCE)
+        if index % 3 == 1 or (SAP in customer.systems and index % 2 == 0):
+            extra.append(ODOO)
+        duplicated: tuple[str, ...] = ()
+        points = tier = None
+        if SALESFORCE in extra:
+            points = rng.randint(0, 12000)
+            tier = _TIERS[min(3, points // 3000)]
+        if ODOO in extra and index % 5 == 1:
+            # Typed at a till: odd case and stray spaces around the same address.
+            overrides[ODOO] = {**overrides.get(ODOO, {}), "email": f"  {customer.email.title()} "}
+        customers.append(
+            replace(
+                customer,
+                systems=(*customer.systems, *extra),
+                overrides=overrides,
+                loyalty_points=points,
+                loyalty_tier=tier,
+                duplicated_in=duplicated,
+            )
+        )
+
+    def adjust(key: str, **changes: object) -> None:
+        i = next(i for i, c in enumerate(customers) if c.key == key)
+        customers[i] = replace(customers[i], **changes)  # type: ignore[arg-type]
+
+    # One person in all four systems, typed differently in each.
+    four = customers[24]
+    adjust(
+        four.key,
+        systems=(SHOPIFY, SAP, SALESFORCE, ODOO),
+        overrides={
+            SAP: {"first_name": four.first_name.upper(), "phone": "+49 30 5550024"},
+            ODOO: {"first_name": f"{four.first_name} K.", "phone": "+49 911 4711"},
+            SALESFORCE: {"last_name": f"{four.last_name}-Kaya", "phone": "+49 151 99988877"},
+        },
+        loyalty_points=8450,
+        loyalty_tier="Gold",
+    )
+    # Ambiguous: the CRM holds this person twice; the shop has not verified this one.
+    adjust(
+        customers[9].key,
+        systems=(SHOPIFY, SALESFORCE),
+        duplicated_in=(SALESFORCE,),
+        loyalty_points=300,
+        loyalty_tier="Bronze",
+    )
+    adjust(customers[4].key, overrides={SHOPIFY: {"email_verified": "false"}})
+
+    # The ERP's orders: outlet tills (POS) and B2B, for customers it knows.
+    orders = list(base.orders)
+    number = 1
+    for customer in customers:
+        if ODOO not in customer.systems:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            picks = rng.sample(base.products, rng.randint(1, 2))
+            channel = rng.choice(["POS", "POS", "B2B"])
+            lines = tuple(
+                RetailerOrderLine(
+                    v.sku,
+                    f"{p.title} - {v.title}",
+                    rng.randint(1, 2) if channel == "POS" else rng.randint(10, 30),
+                    v.price,
+                )
+                for p in picks
+                for v in [rng.choice(p.variants)]
+            )
+            created = _EPOCH + timedelta(days=rng.randint(0, 320), minutes=rng.randint(0, 1439))
+            status = rng.choice(["FULFILLED", "FULFILLED", "OPEN", "CANCELLED"])
+            shipping = Decimal("0.00") if channel == "POS" else Decimal("25.00")
+            orders.append(
+                RetailerOrder(
+                    f"S{number:05d}", ODOO, channel, status, customer.key, created, lines, shipping
+                )
+            )
+            number += 1
+
+    return replace(
+        base,
+        locations=base.locations + locations,
+        stock=base.stock + tuple(stock),
+        customers=tuple(customers),
+        orders=tuple(sorted(orders, key=lambda order: order.created_at)),
+        erp_prices=erp_prices,
+    )
+
+
 @functools.cache
 def demo_retailer(seed: int = 7) -> Retailer:
     """The demo retailer; the same ``seed`` always gives the same company."""
@@ -584,7 +784,7 @@ def demo_retailer(seed: int = 7) -> Retailer:
     products = _products(rng)
     locations = tuple(RetailerLocation(*spec) for spec in _LOCATIONS)
     customers = _customers(rng)
-    return Retailer(
+    base = Retailer(
         name="Nordlicht Outfitters",
         currency="EUR",
         products=products,
@@ -593,3 +793,4 @@ def demo_retailer(seed: int = 7) -> Retailer:
         customers=customers,
         orders=_orders(products, customers, rng),
     )
+    return _back_office(base, random.Random(seed * 1009 + 1))

@@ -267,7 +267,7 @@ def _customer(n: int, spec: RetailerCustomer) -> Node:
         "id": gid("Customer", n),
         "legacyResourceId": str(_BASE["Customer"] + n),
         "email": seen["email"],
-        "verifiedEmail": True,
+        "verifiedEmail": spec.email_verified_in(SYSTEM),
         "validEmailAddress": True,
         "firstName": seen["first_name"],
         "lastName": seen["last_name"],
