@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from connectors.base import Connector
-from connectors.capabilities import Capability
+from connectors.capabilities import Capability, CustomerDirectory, CustomerLinks
 from connectors.errors import (
     AuthFailed,
     ConnectorError,
@@ -19,7 +19,7 @@ from connectors.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from connectors.models import OrderPageRequest
+from connectors.models import Identity, OrderPageRequest
 from connectors.registry import load_sandbox
 from connectors.sandbox import Samples, Sandbox
 from connectors.settings import build_settings, secret_fields
@@ -261,6 +261,47 @@ class ConnectorContract:
         assert [[c.email.lower() for c in found if c.email] for found in results] == [[b], [], [a]]
         self.assert_batched("customers_by_email", calls_for_one, calls_for_many)
 
+    @pytest.mark.anyio
+    async def test_list_customers_walks_every_customer_exactly_once(
+        self, connector: Any, samples: Samples
+    ) -> None:
+        if not isinstance(connector, CustomerDirectory):
+            pytest.skip("the connector does not list customers (CustomerDirectory is optional)")
+        seen: list[str] = []
+        after = None
+        for _ in range(1000):
+            page = await connector.list_customers(first=7, after=after)
+            assert len(page.items) <= 7
+            seen.extend(c.external_id for c in page.items)
+            if not page.has_next_page:
+                break
+            after = page.next_cursor
+        assert len(seen) == len(set(seen)), "a customer appeared on two pages"
+        assert len(seen) == samples.extra["customer_count"]
+        assert set(samples.customer_ids) <= set(seen)
+
+    @pytest.mark.anyio
+    async def test_customers_by_identity_keep_key_order_and_batch(
+        self, connector: Any, sandbox: Sandbox, samples: Samples
+    ) -> None:
+        if not isinstance(connector, CustomerLinks):
+            pytest.skip("the connector stores no shared keys (CustomerLinks is optional)")
+        known: list[Identity] = samples.extra["customer_identities"]
+        assert len(known) >= 2, "the sandbox names two identities its customers carry"
+        a, b = known[:2]
+        missing = Identity(a.system, "no-such-key-7f3")
+        before = _calls(sandbox)
+        await connector.customers_by_identity([a])
+        calls_for_one = _calls(sandbox) - before
+        before = _calls(sandbox)
+        results = await connector.customers_by_identity([b, missing, a])
+        calls_for_many = _calls(sandbox) - before
+        assert results[1] == []
+        for identity, found in ((b, results[0]), (a, results[2])):
+            assert found, f"a record carries {identity}"
+            assert all(identity in customer.identities for customer in found)
+        self.assert_batched("customers_by_identity", calls_for_one, calls_for_many)
+
     # -- orders ------------------------------------------------------------------------
 
     @pytest.mark.anyio
@@ -378,7 +419,10 @@ class ConnectorContract:
     async def test_wrong_credentials_fail_auth_without_leaking_them(
         self, sandbox: Sandbox, samples: Samples, anyio_backend: str
     ) -> None:
-        names = secret_fields(self.connector_class.settings_type)
+        # Only the credentials the sandbox hands out: a connector may offer alternative
+        # ones (a static token or a client secret) that may not be set together.
+        given = sandbox.connector_settings(sandbox.base_url)
+        names = [n for n in secret_fields(self.connector_class.settings_type) if n in given]
         assert names, "a connector's credentials are typed Secret"
         wrong = dict.fromkeys(names, "wrong-credential-4f1d9c")
         async with connect(self.connector_class, sandbox, overrides=wrong) as connector:
