@@ -1,0 +1,234 @@
+"""Where the entity cache keeps its bytes: in this process, or in Redis for every instance.
+
+::
+
+    CacheBackend        the seam: get_many, set_many, delete_many, aclose
+    ├── MemoryBackend   cachetools ``TLRUCache`` with a TTL per item (the default)
+    └── RedisBackend    redis-py asyncio: one MGET, one pipeline of ``SET key value PX ms``
+
+A backend stores opaque bytes under string keys and never fails a request: when Redis is
+down or slow, reads are misses and writes are dropped, and the failure is logged once per
+interval. Freshness is the entity cache's business (it stores timestamps in the value);
+a backend's TTL only bounds how long bytes are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Protocol
+
+from cachetools import TLRUCache
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from gateway.cache.codec import VERSION
+
+__all__ = ["CacheBackend", "MemoryBackend", "RedisBackend"]
+
+logger = logging.getLogger(__name__)
+
+_NAMESPACE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+class CacheBackend(Protocol):
+    """A key-value store of bytes with a TTL per write."""
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The value stored under each key, in key order; ``None`` where there is none.
+
+        Never raises for a store that is unreachable or failing: those keys are ``None``.
+        """
+        ...
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        """Store every item for ``ttl`` seconds (a ``ttl`` of 0 or less deletes them).
+
+        Never raises for a store that is unreachable or failing: the write is dropped.
+        """
+        ...
+
+    async def delete_many(self, keys: Collection[str]) -> None:
+        """Forget the keys. Never raises for a store that is unreachable or failing."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections. The backend is not used afterwards."""
+        ...
+
+
+def _until(key: str, item: tuple[bytes, float], now: float) -> float:
+    return now + item[1]
+
+
+class MemoryBackend:
+    """This process's cache: at most ``maxsize`` entries, least recently used evicted first.
+
+    ``timer`` is the clock TTLs are measured with (monotonic seconds; tests inject one).
+    """
+
+    def __init__(
+        self, maxsize: int = 10_000, *, timer: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._cache: TLRUCache[str, tuple[bytes, float], float] = TLRUCache(maxsize, _until, timer)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        get = self._cache.get
+        return [None if (item := get(key)) is None else item[0] for key in keys]
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        if ttl <= 0:
+            await self.delete_many(items.keys())
+            return
+        for key, value in items.items():
+            self._cache[key] = (value, ttl)
+
+    async def delete_many(self, keys: Collection[str]) -> None:
+        for key in keys:
+            self._cache.pop(key, None)
+
+    async def aclose(self) -> None:
+        self._cache.clear()
+
+
+class RedisBackend:
+    """A cache shared by every gateway instance, in Redis.
+
+    ``redis`` is a URL (``redis://host:6379/0``; the backend builds the client — at most
+    ``max_connections`` kept-alive connections that callers wait for up to
+    ``connect_timeout`` seconds, ``timeout`` seconds to answer, no retries — and closes
+    it) or a
+    ``redis.asyncio.Redis`` client the caller owns (it must not decode responses).
+
+    Keys are ``cg:v<format version>:<namespace>:<key>``, so several gateways (or tests) can
+    share one Redis, and a format change never reads the old format.
+
+    A failed call (refused, timed out, any Redis error) makes reads misses and drops
+    writes; the backend then skips Redis for ``retry_after`` seconds, so a Redis that hangs
+    costs one timeout per interval rather than one per request, and logs at most one
+    warning every ``log_every`` seconds.
+    """
+
+    def __init__(
+        self,
+        redis: str | Redis,
+        *,
+        namespace: str = "default",
+        timeout: float = 0.25,
+        connect_timeout: float = 1.0,
+        max_connections: int = 32,
+        retry_after: float = 1.0,
+        log_every: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not _NAMESPACE.match(namespace):
+            raise ValueError(
+                f"cache namespace {namespace!r} must be 1-64 letters, digits, '_', '.' or '-'"
+            )
+        if isinstance(redis, str):
+            # A bounded pool that callers wait on: a burst of requests shares a few
+            # keep-alive connections instead of opening one each (under load, 200 connects
+            # at once time out and every request would miss).
+            pool = BlockingConnectionPool.from_url(
+                redis,
+                max_connections=max_connections,
+                timeout=connect_timeout,
+                socket_timeout=timeout,
+                socket_connect_timeout=connect_timeout,
+                retry=Retry(NoBackoff(), 0),
+            )
+            self._redis = Redis(connection_pool=pool)
+            self._pool: BlockingConnectionPool | None = pool
+            self._owned = True
+        else:
+            if redis.connection_pool.connection_kwargs.get("decode_responses"):
+                raise ValueError("RedisBackend needs a client with decode_responses=False")
+            self._redis = redis
+            self._pool = None
+            self._owned = False
+        self.prefix = f"cg:v{VERSION}:{namespace}:"
+        self._retry_after = retry_after
+        self._log_every = log_every
+        self._clock = clock
+        self._skip_until = float("-inf")
+        self._next_log = float("-inf")
+        self._failing = False
+        self._closed = False
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys or self._skipping():
+            return [None] * len(keys)
+        prefix = self.prefix
+        try:
+            values = await self._redis.mget([prefix + key for key in keys])
+        except Exception as exc:
+            self._failed("read", exc)
+            return [None] * len(keys)
+        self._succeeded()
+        return [value if isinstance(value, bytes) else None for value in values]
+
+    async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
+        if ttl <= 0:
+            await self.delete_many(items.keys())
+            return
+        if not items or self._skipping():
+            return
+        ms = max(1, round(ttl * 1000))
+        prefix = self.prefix
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key, value in items.items():
+                    pipe.set(prefix + key, value, px=ms)
+                await pipe.execute()
+        except Exception as exc:
+            self._failed("write", exc)
+            return
+        self._succeeded()
+
+    async def delete_many(self, keys: Collection[str]) -> None:
+        if not keys or self._skipping():
+            return
+        prefix = self.prefix
+        try:
+            await self._redis.unlink(*(prefix + key for key in keys))
+        except Exception as exc:
+            self._failed("delete", exc)
+            return
+        self._succeeded()
+
+    async def aclose(self) -> None:
+        if self._owned and not self._closed:
+            self._closed = True
+            await self._redis.aclose()
+            if self._pool is not None:
+                await self._pool.aclose()
+
+    def _skipping(self) -> bool:
+        return self._clock() < self._skip_until
+
+    def _failed(self, operation: str, exc: Exception) -> None:
+        # Any failure, not only RedisError: whatever goes wrong in the cache, the request
+        # is answered by the owner instead, and the log says what went wrong.
+        now = self._clock()
+        self._failing = True
+        self._skip_until = now + self._retry_after
+        if now >= self._next_log:
+            self._next_log = now + self._log_every
+            logger.warning(
+                "Redis cache %s failed (%s: %s); serving misses, retrying in %.3gs",
+                operation,
+                type(exc).__name__,
+                exc,
+                self._retry_after,
+            )
+
+    def _succeeded(self) -> None:
+        if self._failing:
+            self._failing = False
+            logger.info("Redis cache answers again")
