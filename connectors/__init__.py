@@ -9,6 +9,8 @@ from connectors.base import Connector
 from connectors.capabilities import (
     Capability,
     CatalogSource,
+    CustomerDirectory,
+    CustomerLinks,
     CustomerSource,
     InventorySource,
     OrderSource,
@@ -59,6 +61,8 @@ __all__ = [
     "Connector",
     "ConnectorError",
     "Customer",
+    "CustomerDirectory",
+    "CustomerLinks",
     "CustomerSource",
     "Identity",
     "Image",

@@ -26,6 +26,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import httpx
 
 from connectors.capabilities import Capability, protocol_for
+from connectors.quota import Quota
 
 __all__ = ["Connector"]
 
@@ -48,6 +49,8 @@ class Connector(Generic[SettingsT]):
         self.client = client
         #: The name this instance has in config (``[connectors.<instance>]``); errors carry it.
         self.instance = instance or self.name
+        #: The vendor's rate-limit signals beyond 429 + Retry-After, if it has any.
+        self.quota: Quota | None = None
 
     async def ping(self) -> None:
         """Make the cheapest authenticated call the vendor allows; raise a

@@ -17,6 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from connectors.models import (
     Customer,
+    Identity,
     InventoryLevel,
     Location,
     Order,
@@ -29,6 +30,8 @@ from connectors.models import (
 __all__ = [
     "Capability",
     "CatalogSource",
+    "CustomerDirectory",
+    "CustomerLinks",
     "CustomerSource",
     "InventorySource",
     "OrderSource",
@@ -90,6 +93,29 @@ class CustomerSource(Protocol):
         """Every customer record per email (case-insensitive), in key order. Usually one;
         an empty list when none; several when the system holds duplicates — the caller
         decides what an ambiguous match means."""
+        ...
+
+
+@runtime_checkable
+class CustomerDirectory(Protocol):
+    """Optional, beside :class:`CustomerSource`: a system that can list its customers."""
+
+    async def list_customers(
+        self, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Customer]:
+        """One page of the system's customers in its stable order, optionally filtered by
+        free text (a name or an email). ``after`` is a ``next_cursor`` of the same query."""
+        ...
+
+
+@runtime_checkable
+class CustomerLinks(Protocol):
+    """Optional, beside :class:`CustomerSource`: a system that stores keys other systems
+    share (the retailer's customer number, another system's ID) and can look them up."""
+
+    async def customers_by_identity(self, identities: Sequence[Identity]) -> list[list[Customer]]:
+        """Every customer record carrying each identity, in key order; an empty list where
+        none does. The records list the identities they carry in ``Customer.identities``."""
         ...
 
 

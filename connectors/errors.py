@@ -7,7 +7,8 @@ They are never shown to a storefront as they are; the gateway turns them into co
 
     ConnectorError
     ├── UpstreamUnavailable      the back end is down, erroring (5xx) or unreachable
-    │   └── UnexpectedResponse   it answered, but not in a shape the connector can read
+    │   ├── UnexpectedResponse   it answered, but not in a shape the connector can read
+    │   └── CircuitOpen          the gateway stopped calling it after repeated failures
     ├── UpstreamTimeout          no answer in time
     ├── RateLimited              the vendor throttled us; ``retry_after`` seconds, if it said
     ├── AuthFailed               the vendor rejected our credentials
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 __all__ = [
     "AuthFailed",
+    "CircuitOpen",
     "ConnectorError",
     "NotFound",
     "RateLimited",
@@ -50,6 +52,17 @@ class UpstreamUnavailable(ConnectorError):
 
 class UnexpectedResponse(UpstreamUnavailable):
     """The back end answered with a body the connector cannot read."""
+
+
+class CircuitOpen(UpstreamUnavailable):
+    """The gateway is not calling this back end for a while: it failed too often in a row.
+
+    ``retry_after`` is when the gateway will let a probe call through.
+    """
+
+    def __init__(self, message: str, *, connector: str, retry_after: float | None = None) -> None:
+        super().__init__(message, connector=connector)
+        self.retry_after = retry_after
 
 
 class UpstreamTimeout(ConnectorError):

@@ -3,8 +3,14 @@
 Connectors send through :func:`send` and read bodies through :func:`json_body`, so transport
 failures map to the error tree in one place, the way httpx maps httpcore's::
 
-    response = await send(self.client, request, connector=self.instance)
+    response = await send(self.client, request, connector=self.instance, idempotent=True)
     data = json_body(response, connector=self.instance)
+
+``send`` also tells the transport under it what it may do with the call. ``idempotent``
+calls may be sent again after a failure (GET and HEAD are; a POST is only when the
+connector says so: a read over POST, or a write carrying its idempotency key). ``cost`` is
+what the call will draw from the vendor's rate-limit quota (Shopify's query cost). The
+gateway's resilient transport reads both; a plain transport ignores them.
 """
 
 from __future__ import annotations
@@ -16,17 +22,60 @@ from typing import Any
 import httpx
 import orjson
 
-from connectors.errors import UnexpectedResponse, UpstreamTimeout, UpstreamUnavailable
+from connectors.errors import (
+    CircuitOpen,
+    ConnectorError,
+    RateLimited,
+    UnexpectedResponse,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 
-__all__ = ["json_body", "retry_after", "send"]
+__all__ = ["COST", "IDEMPOTENT", "CallRefused", "json_body", "retry_after", "send"]
+
+#: ``request.extensions`` keys the gateway's transport reads.
+IDEMPOTENT = "commerce_gateway.idempotent"
+COST = "commerce_gateway.cost"
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CallRefused(httpx.TransportError):
+    """Raised by a transport that would not send the call at all.
+
+    ``reason`` is ``"circuit_open"`` (the back end failed too often), ``"deadline"`` (the
+    request's time is up) or ``"rate_limited"`` (the vendor's quota would refuse it);
+    ``retry_after`` is when it is worth trying again, if known.
+    """
+
+    def __init__(
+        self, message: str, *, request: httpx.Request, reason: str, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, request=request)
+        self.reason = reason
+        self.retry_after = retry_after
 
 
 async def send(
-    client: httpx.AsyncClient, request: httpx.Request, *, connector: str
+    client: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    connector: str,
+    idempotent: bool | None = None,
+    cost: float | None = None,
 ) -> httpx.Response:
-    """Send ``request``; a timeout or a transport failure becomes a ``ConnectorError``."""
+    """Send ``request``; a timeout or a transport failure becomes a ``ConnectorError``.
+
+    ``idempotent`` defaults to whether the method is safe (GET, HEAD, OPTIONS).
+    """
+    safe = request.method in _SAFE_METHODS
+    request.extensions[IDEMPOTENT] = safe if idempotent is None else idempotent
+    if cost is not None:
+        request.extensions[COST] = cost
     try:
         return await client.send(request)
+    except CallRefused as exc:
+        raise _refusal(exc, connector) from exc
     except httpx.TimeoutException as exc:
         raise UpstreamTimeout(
             f"no answer in time ({type(exc).__name__})", connector=connector
@@ -35,6 +84,22 @@ async def send(
         raise UpstreamUnavailable(
             f"could not reach the back end ({type(exc).__name__})", connector=connector
         ) from exc
+
+
+def _refusal(exc: CallRefused, connector: str) -> ConnectorError:
+    if exc.reason == "circuit_open":
+        return CircuitOpen(
+            "not called: it failed too often in a row",
+            connector=connector,
+            retry_after=exc.retry_after,
+        )
+    if exc.reason == "rate_limited":
+        return RateLimited(
+            "not called: its rate limit would refuse it",
+            connector=connector,
+            retry_after=exc.retry_after,
+        )
+    return UpstreamTimeout("not called: the request's deadline has passed", connector=connector)
 
 
 def json_body(response: httpx.Response, *, connector: str) -> Any:

@@ -33,6 +33,8 @@ from connectors.capabilities import Capability
 from connectors.errors import SettingsError
 from connectors.registry import load_connector
 from connectors.settings import build_settings
+from gateway.cache.entity import CachePolicy, default_policies
+from gateway.resilience.settings import ResilienceSettings
 
 __all__ = [
     "ConfigError",
@@ -59,14 +61,16 @@ class ServerSettings:
     profile: str = "dev"
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Seconds one GraphQL request may spend waiting on back ends, retries included.
+    deadline: float = 5.0
 
 
 @dataclass(frozen=True)
 class HttpSettings:
     """How the gateway talks to one back end (``[connectors.<name>.http]``)."""
 
-    timeout: float = 10.0
-    connect_timeout: float = 3.0
+    timeout: float = 4.0
+    connect_timeout: float = 1.0
     max_connections: int = 100
 
 
@@ -77,6 +81,7 @@ class ConnectorConfig:
     connector_class: type[Connector[Any]]
     settings: Any
     http: HttpSettings = field(default_factory=HttpSettings)
+    resilience: ResilienceSettings = field(default_factory=ResilienceSettings)
 
     @property
     def capabilities(self) -> frozenset[Capability]:
@@ -93,11 +98,26 @@ class Routing:
     orders: tuple[str, ...] = ()
 
 
+CACHE_KINDS = ("customer", "inventory", "location", "order", "product", "variant")
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """``[cache]``: where records are kept and for how long (``docs/caching.md``)."""
+
+    backend: str = "memory"
+    redis_url: str | None = None
+    namespace: str = "default"
+    max_entries: int = 10_000
+    policies: Mapping[str, CachePolicy] = field(default_factory=default_policies)
+
+
 @dataclass(frozen=True)
 class GatewayConfig:
     server: ServerSettings
     connectors: Mapping[str, ConnectorConfig]
     routing: Routing
+    cache: CacheSettings = field(default_factory=CacheSettings)
 
 
 def load_config(path: str | Path, env: Mapping[str, str]) -> GatewayConfig:
@@ -128,12 +148,56 @@ def parse_config(
 
     ``find_connector`` maps a ``type`` to its class (entry points by default).
     """
-    _reject_unknown(raw, {"gateway", "connectors", "routing"}, "")
+    _reject_unknown(raw, {"gateway", "connectors", "routing", "cache"}, "")
     resolved = _interpolate(raw, env, "")
     server = _server(resolved.get("gateway", {}))
     connectors = _connectors(resolved.get("connectors", {}), find_connector)
     routing = _routing(resolved.get("routing", {}), connectors)
-    return GatewayConfig(server=server, connectors=connectors, routing=routing)
+    cache = _cache(resolved.get("cache", {}))
+    return GatewayConfig(server=server, connectors=connectors, routing=routing, cache=cache)
+
+
+@dataclass(frozen=True)
+class _CacheTable:
+    backend: str = "memory"
+    redis_url: str | None = None
+    namespace: str = "default"
+    max_entries: int = 10_000
+
+
+def _cache(raw: Any) -> CacheSettings:
+    table = dict(_table(raw, "cache"))
+    policies_raw = _table(table.pop("policies", {}), "cache.policies")
+    try:
+        top = build_settings(_CacheTable, table, where="cache")
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
+    if top.backend not in ("memory", "redis"):
+        raise ConfigError(f'cache.backend must be "memory" or "redis", got {top.backend!r}')
+    if top.backend == "redis" and not top.redis_url:
+        raise ConfigError(
+            'cache.backend is "redis": set cache.redis_url (e.g. "redis://127.0.0.1:6379/0")'
+        )
+    policies = default_policies()
+    for kind, value in policies_raw.items():
+        if kind not in CACHE_KINDS:
+            raise ConfigError(
+                f"unknown key cache.policies.{kind}; use one of: {', '.join(CACHE_KINDS)}"
+            )
+        base = policies[kind]
+        merged = {
+            "fresh": base.fresh,
+            "stale": base.stale,
+            "stale_if_error": base.stale_if_error,
+            "jitter": base.jitter,
+            "negative": base.negative,
+            **_table(value, f"cache.policies.{kind}"),
+        }
+        try:
+            policies[kind] = build_settings(CachePolicy, merged, where=f"cache.policies.{kind}")
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+    return CacheSettings(top.backend, top.redis_url, top.namespace, top.max_entries, policies)
 
 
 def _reject_unknown(table: Mapping[str, Any], known: set[str], where: str) -> None:
@@ -187,6 +251,10 @@ def _server(raw: Any) -> ServerSettings:
         raise ConfigError(
             f"gateway.profile must be one of {', '.join(map(repr, PROFILES))}, got {server.profile!r}"
         )
+    if server.deadline <= 0:
+        raise ConfigError(
+            f"gateway.deadline must be a positive number of seconds, got {server.deadline}"
+        )
     if not 0 < server.port < 65536:
         raise ConfigError(f"gateway.port must be between 1 and 65535, got {server.port}")
     return server
@@ -220,8 +288,12 @@ def _connectors(
         except SettingsError as exc:
             raise ConfigError(f"{where}.type: {exc}") from None
         http_raw = _table(body.pop("http", {}), f"{where}.http")
+        resilience_raw = _table(body.pop("resilience", {}), f"{where}.resilience")
         try:
             http = build_settings(HttpSettings, http_raw, where=f"{where}.http")
+            resilience = build_settings(
+                ResilienceSettings, resilience_raw, where=f"{where}.resilience"
+            )
             settings = build_settings(connector_class.settings_type, body, where=where)
         except SettingsError as exc:
             raise ConfigError(str(exc)) from None
@@ -229,7 +301,9 @@ def _connectors(
             raise ConfigError(
                 f"{where}.http: timeouts must be positive and max_connections at least 1"
             )
-        result[instance] = ConnectorConfig(instance, type_name, connector_class, settings, http)
+        result[instance] = ConnectorConfig(
+            instance, type_name, connector_class, settings, http, resilience
+        )
     return result
 
 

@@ -17,6 +17,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 
 from connectors.errors import (
     AuthFailed,
+    CircuitOpen,
     ConnectorError,
     NotFound,
     RateLimited,
@@ -26,11 +27,12 @@ from connectors.errors import (
 )
 from schema.errors import GraphError
 
-__all__ = ["code_for", "format_error", "log_error"]
+__all__ = ["code_for", "describe", "format_error", "log_error"]
 
 log = logging.getLogger("gateway.errors")
 
 _CONNECTOR_ERRORS: list[tuple[type[ConnectorError], str, str]] = [
+    (CircuitOpen, "CIRCUIT_OPEN", "{} is failing; the gateway is not calling it for now"),
     (UpstreamTimeout, "UPSTREAM_TIMEOUT", "{} did not answer in time"),
     (RateLimited, "RATE_LIMITED", "{} is rate limiting the gateway; retry later"),
     (AuthFailed, "UPSTREAM_AUTH_FAILED", "the gateway could not authenticate with {}"),
@@ -55,6 +57,17 @@ def code_for(error: GraphQLError) -> str:
     return "INTERNAL_SERVER_ERROR"
 
 
+def describe(error: ConnectorError) -> tuple[str, dict[str, Any]]:
+    """A back-end failure as a client sees it: a message naming the connector, and
+    ``extensions`` with its code — never the vendor's text."""
+    code, template = next((c, t) for cls, c, t in _CONNECTOR_ERRORS if isinstance(error, cls))
+    extensions: dict[str, Any] = {"code": code, "connector": error.connector}
+    wait = getattr(error, "retry_after", None)
+    if isinstance(error, RateLimited | CircuitOpen) and wait is not None:
+        extensions["retryAfter"] = round(wait, 3)
+    return template.format(error.connector), extensions
+
+
 def format_error(error: GraphQLError) -> GraphQLError:
     """The client's view of ``error``: a safe message and ``extensions.code``."""
     original = error.original_error
@@ -62,11 +75,8 @@ def format_error(error: GraphQLError) -> GraphQLError:
     code = code_for(error)
     extensions["code"] = code
     if isinstance(original, ConnectorError):
-        template = next(t for cls, _, t in _CONNECTOR_ERRORS if isinstance(original, cls))
-        message = template.format(original.connector)
-        extensions["connector"] = original.connector
-        if isinstance(original, RateLimited) and original.retry_after is not None:
-            extensions["retryAfter"] = round(original.retry_after, 3)
+        message, described = describe(original)
+        extensions.update(described)
     elif isinstance(original, GraphError):
         message = original.message
     elif code == "INTERNAL_SERVER_ERROR":

@@ -1,109 +1,196 @@
-"""Per-request DataLoaders: every key a request asks for in one tick becomes one batch call.
+"""Per-request DataLoaders over the entity cache: every key a request asks for in one tick
+becomes one batch call, to the cache first and to the back end for what it lacks.
 
-One loader per (connector, method), named ``<Entity>By<Key>Loader``; each returns one result
-per key, in key order, ``None`` (or an empty list) for missing — exactly what the connector
-methods return, so a loader is the method plus batching and a per-request memo.
+One loader per (connector, method), named ``<Entity>By<Key>Loader``; each answers one
+:class:`~gateway.cache.Lookup` per key, in key order — the value (``None`` or an empty list
+where the owner has nothing), how it was served (fresh, stale, stale because the owner
+failed) and, where the owner failed and nothing was cached, the error. Cache keys name the
+connector instance, so two back ends of one type never share entries, and carry the
+request's scope, so customer data never crosses principals.
+
 ``InventoryBySkuLoader`` is the one that federates: it asks every inventory system at once
-and unions their levels by (sku, location).
+and unions their levels by (sku, location), keeping what answered when one system fails.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
 from aiodataloader import DataLoader
 
 from connectors.base import Connector
 from connectors.capabilities import InventorySource
-from connectors.models import InventoryLevel, LocationRef
+from connectors.errors import ConnectorError
+from connectors.models import InventoryLevel, LocationRef, OrderPageRequest
+from gateway.cache import EntityCache, Lookup
 
 __all__ = [
     "CustomerByIdLoader",
     "CustomersByEmailLoader",
     "InventoryBySkuLoader",
     "InventoryKey",
+    "LocationsBySystemLoader",
     "OrderByIdLoader",
     "OrdersByCustomerLoader",
     "ProductByHandleLoader",
     "ProductByIdLoader",
+    "Stock",
     "VariantBySkuLoader",
 ]
 
 
-class _ConnectorLoader(DataLoader[Any, Any]):
-    #: The batch method of the connector this loader feeds.
+class _CachedLoader(DataLoader[Any, Lookup[Any]]):
+    #: The connector's batch method this loader feeds, and the cache's record kind.
     method: ClassVar[str]
+    kind: ClassVar[str]
+    #: Distinguishes keys of one kind looked up by different fields (ID and handle).
+    prefix: ClassVar[str] = ""
 
-    def __init__(self, connector: Connector[Any]) -> None:
-        super().__init__(getattr(connector, self.method))
+    def __init__(self, connector: Connector[Any], cache: EntityCache, scope: str) -> None:
+        super().__init__(self._load)
+        self._fetch = self.fetcher(connector)
+        self._instance = connector.instance
+        self._entities = cache
+        self._scope = scope
 
+    def fetcher(self, connector: Connector[Any]) -> Callable[[list[Any]], Awaitable[Sequence[Any]]]:
+        fetch: Callable[[list[Any]], Awaitable[Sequence[Any]]] = getattr(connector, self.method)
+        return fetch
 
-class ProductByIdLoader(_ConnectorLoader):
-    method = "products"
+    def key_text(self, key: Any) -> str:
+        return str(key)
 
+    async def _load(self, keys: Sequence[Any]) -> list[Lookup[Any]]:
+        texts = {f"{self.prefix}{self._instance}/{self.key_text(key)}": key for key in keys}
 
-class ProductByHandleLoader(_ConnectorLoader):
-    method = "products_by_handle"
+        async def fetch(missing: list[str]) -> Sequence[Any]:
+            return await self._fetch([texts[text] for text in missing])
 
-
-class VariantBySkuLoader(_ConnectorLoader):
-    method = "variants"
-
-
-class CustomerByIdLoader(_ConnectorLoader):
-    method = "customers"
-
-
-class CustomersByEmailLoader(_ConnectorLoader):
-    method = "customers_by_email"
-
-
-class OrderByIdLoader(_ConnectorLoader):
-    method = "orders"
+        return await self._entities.load_many(self.kind, list(texts), fetch, scope=self._scope)
 
 
-class OrdersByCustomerLoader(_ConnectorLoader):
-    method = "orders_for_customers"
+class ProductByIdLoader(_CachedLoader):
+    method, kind = "products", "product"
+
+
+class ProductByHandleLoader(_CachedLoader):
+    method, kind, prefix = "products_by_handle", "product", "handle:"
+
+
+class VariantBySkuLoader(_CachedLoader):
+    method, kind = "variants", "variant"
+
+
+class CustomerByIdLoader(_CachedLoader):
+    method, kind = "customers", "customer"
+
+
+class CustomersByEmailLoader(_CachedLoader):
+    method, kind, prefix = "customers_by_email", "customer", "email:"
+
+
+class OrderByIdLoader(_CachedLoader):
+    method, kind = "orders", "order"
+
+
+class OrdersByCustomerLoader(_CachedLoader):
+    method, kind, prefix = "orders_for_customers", "order", "page:"
+
+    def key_text(self, key: OrderPageRequest) -> str:
+        return f"{key.customer_external_id}\x1f{key.first}\x1f{key.after or ''}"
+
+
+class LocationsBySystemLoader(_CachedLoader):
+    """A system's locations, as one cached list (its key is ``"all"``)."""
+
+    method, kind = "locations", "location"
+
+    def fetcher(self, connector: Connector[Any]) -> Callable[[list[Any]], Awaitable[Sequence[Any]]]:
+        async def every(keys: list[Any]) -> list[Any]:
+            locations = await cast(InventorySource, connector).locations()
+            return [locations for _ in keys]
+
+        return every
 
 
 #: (sku, the locations asked for or ``None`` for all of them)
 InventoryKey = tuple[str, frozenset[LocationRef] | None]
 
 
-class InventoryBySkuLoader(DataLoader[InventoryKey, list[InventoryLevel]]):
-    """Stock per SKU from every inventory system, unioned by (sku, location)."""
+@dataclass(frozen=True, slots=True)
+class Stock:
+    """One SKU's levels from every system that answered (stale ones with their ``ages``),
+    and the failures of those that did not."""
 
-    def __init__(self, connectors: Sequence[Connector[Any]]) -> None:
+    levels: list[InventoryLevel]
+    failures: tuple[ConnectorError, ...] = ()
+    #: system -> seconds since its levels were fetched, for levels served stale
+    ages: Mapping[str, float] = field(default_factory=dict)
+
+
+class _LevelsLoader(_CachedLoader):
+    """One system's stock per SKU, at all its locations (what the cache keeps)."""
+
+    method, kind = "levels", "inventory"
+
+
+class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
+    """Stock per SKU from every inventory system, unioned by (sku, location).
+
+    Each system's levels for a SKU are cached whole and filtered to the locations asked
+    for. A system that fails does not fail the others: its SKUs come back with what the
+    others gave and its error in ``failures``. ``aliases`` maps a location one system knows
+    to the same place in the system that owns its stock, so each place appears once.
+    """
+
+    def __init__(
+        self,
+        connectors: Sequence[Connector[Any]],
+        cache: EntityCache,
+        *,
+        aliases: Mapping[LocationRef, LocationRef] | None = None,
+    ) -> None:
         super().__init__(self._load)
-        self._connectors = [(c.instance, cast(InventorySource, c)) for c in connectors]
+        self._systems = [(c.instance, _LevelsLoader(c, cache, "public")) for c in connectors]
+        self._aliases = aliases or {}
 
-    async def _load(self, keys: Sequence[InventoryKey]) -> list[list[InventoryLevel]]:
-        by_scope: dict[frozenset[LocationRef] | None, list[str]] = defaultdict(list)
+    async def _load(self, keys: Sequence[InventoryKey]) -> list[Stock]:
+        skus = list(dict.fromkeys(sku for sku, _ in keys))
+        position = {sku: i for i, sku in enumerate(skus)}
+        answers = await asyncio.gather(*(loader.load_many(skus) for _, loader in self._systems))
+        stocks = []
         for sku, scope in keys:
-            if sku not in by_scope[scope]:
-                by_scope[scope].append(sku)
-
-        calls: list[
-            tuple[frozenset[LocationRef] | None, list[str], Awaitable[list[list[InventoryLevel]]]]
-        ] = []
-        for scope, skus in by_scope.items():
-            for instance, source in self._connectors:
-                if scope is None:
-                    calls.append((scope, skus, source.levels(skus)))
+            union: dict[LocationRef, InventoryLevel] = {}
+            failures: list[ConnectorError] = []
+            ages: dict[str, float] = {}
+            for (instance, _), lookups in zip(self._systems, answers, strict=True):
+                lookup = lookups[position[sku]]
+                if lookup.error is not None:
+                    failures.append(lookup.error)
                     continue
-                mine = [ref.external_id for ref in scope if ref.source == instance]
-                if mine:
-                    calls.append((scope, skus, source.levels(skus, sorted(mine))))
-        answers = await asyncio.gather(*(call for _, _, call in calls))
+                if lookup.outcome == "stale_if_error" and lookup.age is not None:
+                    ages[instance] = lookup.age
+                for level in lookup.value or ():
+                    place = self._aliases.get(level.location, level.location)
+                    if scope is not None and place not in scope:
+                        continue
+                    union.setdefault(place, _at(level, place))
+            stocks.append(Stock(list(union.values()), tuple(failures), ages))
+        return stocks
 
-        found: dict[InventoryKey, dict[LocationRef, InventoryLevel]] = defaultdict(dict)
-        for (scope, skus, _), per_sku in zip(calls, answers, strict=True):
-            for sku, levels in zip(skus, per_sku, strict=True):
-                union = found[(sku, scope)]
-                for level in levels:
-                    if scope is None or level.location in scope:
-                        union.setdefault(level.location, level)
-        return [list(found[key].values()) for key in keys]
+
+def _at(level: InventoryLevel, place: LocationRef) -> InventoryLevel:
+    if level.location == place:
+        return level
+    return InventoryLevel(
+        level.sku,
+        place,
+        level.available,
+        level.on_hand,
+        level.reserved,
+        level.incoming,
+        level.updated_at,
+    )

@@ -16,40 +16,80 @@ import httpx
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import ConnectorError
+from connectors.models import LocationRef
+from gateway.cache import CacheBackend, EntityCache, MemoryBackend, RedisBackend
 from gateway.config import ConnectorConfig, GatewayConfig
+from gateway.metrics import Metrics
+from gateway.resilience.transport import ResilientTransport
 
-__all__ = ["ClientFactory", "Gateway", "default_client_factory"]
+__all__ = ["Gateway", "TransportFactory", "default_transport"]
 
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[ConnectorConfig], httpx.AsyncClient]
+#: Builds the transport that carries one back end's bytes. The gateway puts its resilient
+#: transport over it and an httpx client over that.
+TransportFactory = Callable[[ConnectorConfig], httpx.AsyncBaseTransport]
 
 
-def default_client_factory(config: ConnectorConfig) -> httpx.AsyncClient:
-    """The production client: keep-alive pool on the fast transport, per-back-end limits."""
-    from gateway.http import build_client
+def default_transport(config: ConnectorConfig) -> httpx.AsyncBaseTransport:
+    """Production: keep-alive connections over aiohttp, capped per back end."""
+    from gateway.http import AiohttpTransport
 
-    return build_client(
-        timeout=config.http.timeout,
-        connect_timeout=config.http.connect_timeout,
-        max_connections=config.http.max_connections,
-    )
+    return AiohttpTransport(max_connections=config.http.max_connections)
 
 
 class Gateway:
     def __init__(
-        self, config: GatewayConfig, *, client_factory: ClientFactory | None = None
+        self,
+        config: GatewayConfig,
+        *,
+        transport_factory: TransportFactory | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.config = config
-        self._client_factory = client_factory or default_client_factory
+        self._transport_factory = transport_factory or default_transport
+        self.metrics = metrics or Metrics()
         self._clients: dict[str, httpx.AsyncClient] = {}
+        self.transports: dict[str, ResilientTransport] = {}
         self.connectors: dict[str, Connector[Any]] = {}
+        self.cache = self._build_cache()
+        #: A location one system knows -> the same place in the system owning its stock.
+        self.location_aliases: dict[LocationRef, LocationRef] = {}
+
+    def _build_cache(self) -> EntityCache:
+        settings = self.config.cache
+        backend: CacheBackend
+        if settings.backend == "redis":
+            assert settings.redis_url is not None
+            backend = RedisBackend(settings.redis_url, namespace=settings.namespace)
+        else:
+            backend = MemoryBackend(settings.max_entries)
+        lookups = self.metrics.cache_lookups
+
+        def count(kind: str, outcome: str) -> None:
+            lookups.labels(kind, outcome).inc()
+
+        return EntityCache(backend, settings.policies, on_lookup=count)
 
     async def start(self) -> None:
+        from gateway.http import build_client
+
         for name, spec in self.config.connectors.items():
-            client = self._client_factory(spec)
+            transport = ResilientTransport(
+                self._transport_factory(spec),
+                settings=spec.resilience,
+                metrics=self.metrics.backend(name),
+            )
+            client = build_client(
+                timeout=spec.http.timeout,
+                connect_timeout=spec.http.connect_timeout,
+                transport=transport,
+            )
+            connector = spec.connector_class(spec.settings, client, instance=name)
+            transport.quota = connector.quota
+            self.transports[name] = transport
             self._clients[name] = client
-            self.connectors[name] = spec.connector_class(spec.settings, client, instance=name)
+            self.connectors[name] = connector
 
     async def aclose(self) -> None:
         for connector in self.connectors.values():
@@ -58,6 +98,9 @@ class Gateway:
             await client.aclose()
         self.connectors.clear()
         self._clients.clear()
+        self.transports.clear()
+        await self.cache.aclose()
+        self.cache = self._build_cache()
 
     async def __aenter__(self) -> Gateway:
         await self.start()

@@ -2,7 +2,9 @@
 
 Every installed connector that ships a sandbox gets one, named after the connector, and the
 gateway is configured against them with the demo retailer's routing: the catalog from
-Shopify, stock from Shopify's stores and SAP's warehouses, customers and orders from both.
+Shopify; stock from Shopify's stores, SAP's warehouses and the ERP's (Odoo); customers from
+the CRM (Salesforce) first, then the shop, the B2B site and the ERP; orders from every
+channel.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ __all__ = ["DEMO_ROUTING", "create_sandboxes", "sandbox_config"]
 #: Routing over the demo retailer's systems; systems that are not installed are left out.
 DEMO_ROUTING: dict[str, list[str]] = {
     "catalog": ["shopify"],
-    "inventory": ["shopify", "sap_commerce"],
-    "customers": ["shopify", "sap_commerce"],
-    "orders": ["shopify", "sap_commerce"],
+    "inventory": ["shopify", "sap_commerce", "odoo"],
+    "customers": ["salesforce", "shopify", "sap_commerce", "odoo"],
+    "orders": ["shopify", "sap_commerce", "odoo"],
 }
+#: The demo's systems in port order (``--sandbox-port`` and up).
+DEMO_SYSTEMS = ["shopify", "sap_commerce", "odoo", "salesforce"]
 
 
 def create_sandboxes(names: list[str] | None = None) -> dict[str, Sandbox]:
@@ -30,7 +34,7 @@ def create_sandboxes(names: list[str] | None = None) -> dict[str, Sandbox]:
     sandboxes: dict[str, Sandbox] = {}
     installed = available_connectors()
     # The demo retailer's systems first, in a fixed order, so their ports never move.
-    preferred = [name for name in DEMO_ROUTING["inventory"] if name in installed]
+    preferred = [name for name in DEMO_SYSTEMS if name in installed]
     default = preferred + [name for name in installed if name not in preferred]
     for name in names or default:
         connector = load_connector(name)

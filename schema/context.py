@@ -3,6 +3,10 @@
 Resolvers reach data only through ``info.context.data``. The gateway implements it with
 per-request DataLoaders over routed connectors; tests may implement it with lists. The
 schema never sees a vendor or a connector, only records and global IDs.
+
+Every method takes ``at``: where in the response its answer goes (``info.path``). The data
+layer uses it to report what it could not fully answer — a stale value, a system that did
+not answer for part of a list — at the right place, without failing the field.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from graphql.pyutils import Path
 
 from connectors.models import (
     Customer,
@@ -28,41 +34,52 @@ __all__ = ["DataAccess", "GraphContext"]
 
 
 class DataAccess(Protocol):
-    async def product(self, id: GlobalId) -> Product | None: ...
+    async def product(self, id: GlobalId, *, at: Path | None = None) -> Product | None: ...
 
-    async def product_by_handle(self, handle: str) -> Product | None: ...
+    async def product_by_handle(self, handle: str, *, at: Path | None = None) -> Product | None: ...
 
-    async def product_of(self, variant: Variant) -> Product | None:
+    async def product_of(self, variant: Variant, *, at: Path | None = None) -> Product | None:
         """The product a variant belongs to."""
         ...
 
-    async def products(self, *, first: int, after: str | None, query: str | None) -> Page[Product]:
+    async def products(
+        self, *, first: int, after: str | None, query: str | None, at: Path | None = None
+    ) -> Page[Product]:
         """A page of the catalog; ``after`` is a ``next_cursor`` this method returned."""
         ...
 
-    async def variant(self, sku: str, *, source: str | None = None) -> Variant | None: ...
+    async def variant(
+        self, sku: str, *, source: str | None = None, at: Path | None = None
+    ) -> Variant | None: ...
 
-    async def locations(self, kind: LocationKind | None = None) -> list[Location]: ...
+    async def locations(
+        self, kind: LocationKind | None = None, *, at: Path | None = None
+    ) -> list[Location]: ...
 
-    async def location(self, ref: LocationRef) -> Location | None: ...
+    async def location(self, ref: LocationRef, *, at: Path | None = None) -> Location | None: ...
 
     async def inventory(
-        self, sku: str, location_ids: Sequence[GlobalId] | None = None
+        self,
+        sku: str,
+        location_ids: Sequence[GlobalId] | None = None,
+        *,
+        at: Path | None = None,
     ) -> list[InventoryLevel]:
-        """Stock for one SKU at every location (or those given), from every system."""
+        """Stock for one SKU at every location (or those given), from every system. A
+        system that fails is reported at ``at`` and the others' levels still returned."""
         ...
 
-    async def customer(self, id: GlobalId) -> Customer | None: ...
+    async def customer(self, id: GlobalId, *, at: Path | None = None) -> Customer | None: ...
 
-    async def customer_by_email(self, email: str) -> Customer | None: ...
+    async def customer_by_email(self, email: str, *, at: Path | None = None) -> Customer | None: ...
 
     async def customer_orders(
-        self, customer: Customer, *, first: int, after: str | None
+        self, customer: Customer, *, first: int, after: str | None, at: Path | None = None
     ) -> Page[Order]:
         """A page of the customer's orders, newest first."""
         ...
 
-    async def order(self, id: GlobalId) -> Order | None: ...
+    async def order(self, id: GlobalId, *, at: Path | None = None) -> Order | None: ...
 
 
 @dataclass

@@ -26,18 +26,18 @@ class NodeQuery:
         gid = decode(id)
         data = info.context.data
         if gid.type == "Product":
-            product = await data.product(gid)
+            product = await data.product(gid, at=info.path)
             return None if product is None else Product.of(product)
         if gid.type == "Variant":
-            variant = await data.variant(gid.external_id, source=gid.source)
+            variant = await data.variant(gid.external_id, source=gid.source, at=info.path)
             return None if variant is None else Variant.of(variant)
         if gid.type == "Location":
-            location = await data.location(LocationRef(gid.source, gid.external_id))
+            location = await data.location(LocationRef(gid.source, gid.external_id), at=info.path)
             return None if location is None else Location.of(location)
         if gid.type == "Customer":
-            customer = await data.customer(gid)
+            customer = await data.customer(gid, at=info.path)
             return None if customer is None else Customer.of(customer)
         if gid.type == "Order":
-            order = await data.order(gid)
+            order = await data.order(gid, at=info.path)
             return None if order is None else Order.of(order)
         raise InvalidId(id)

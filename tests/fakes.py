@@ -42,8 +42,8 @@ class FakeState:
     """Shared by every FakeConnector instance, so a test can reach in."""
 
     calls: list[tuple[str, str, tuple[object, ...]]] = field(default_factory=list)
-    #: instance -> exception every call raises
-    failing: dict[str, ConnectorError] = field(default_factory=dict)
+    #: instance, or (instance, method) -> the exception those calls raise
+    failing: dict[str | tuple[str, str], ConnectorError] = field(default_factory=dict)
 
 
 STATE = FakeState()
@@ -79,8 +79,9 @@ class FakeConnector(Connector[FakeSettings]):
 
     def _record(self, method: str, *args: object) -> None:
         STATE.calls.append((self.instance, method, args))
-        if self.instance in STATE.failing:
-            raise STATE.failing[self.instance]
+        for key in (self.instance, (self.instance, method)):
+            if key in STATE.failing:
+                raise STATE.failing[key]
 
     def _own(self, product: Product) -> Product:
         variants = tuple(

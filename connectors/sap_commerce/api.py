@@ -137,7 +137,8 @@ class TokenSource:
             },
             headers={"Accept": "application/json"},
         )
-        response = await send(self._client, request, connector=self._connector)
+        # Asking for a token twice is harmless, so a failed attempt may be retried.
+        response = await send(self._client, request, connector=self._connector, idempotent=True)
         status = response.status_code
         if status == 429:
             raise RateLimited(

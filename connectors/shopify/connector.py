@@ -40,7 +40,7 @@ from connectors.models import (
 )
 from connectors.shopify import mapping, queries
 from connectors.shopify.settings import ShopifySettings
-from connectors.shopify.throttle import ThrottleStatus, read_throttle_status, throttled_wait
+from connectors.shopify.throttle import CostQuota, ThrottleStatus, throttled_wait
 
 __all__ = ["ShopifyConnector"]
 
@@ -73,14 +73,25 @@ class ShopifyConnector(Connector[ShopifySettings]):
         self, settings: ShopifySettings, client: httpx.AsyncClient, *, instance: str = ""
     ) -> None:
         super().__init__(settings, client, instance=instance)
-        #: Shopify's bucket as of the latest answer (``None`` before the first); the
-        #: gateway's resilience layer paces calls on it.
-        self.throttle_status: ThrottleStatus | None = None
+        #: Shopify's cost bucket as last seen; the gateway's resilient transport paces on it.
+        self.quota: CostQuota = CostQuota()
+
+    @property
+    def throttle_status(self) -> ThrottleStatus | None:
+        """Shopify's bucket as of the latest answer (``None`` before the first)."""
+        return self.quota.status
 
     # -- transport -------------------------------------------------------------------------
 
-    async def _query(self, document: str, variables: Mapping[str, Any] | None = None) -> Node:
-        """Send one document; its ``data``, or the vendor's refusal as a ``ConnectorError``."""
+    async def _query(
+        self, document: str, variables: Mapping[str, Any] | None = None, *, cost: int | None = None
+    ) -> Node:
+        """Send one document; its ``data``, or the vendor's refusal as a ``ConnectorError``.
+
+        ``cost`` is the document's requested cost: the gateway's transport waits, before
+        sending, until Shopify's bucket (as last seen) can hold it, and retries a read
+        Shopify throttles anyway once the bucket has refilled.
+        """
         request = self.client.build_request(
             "POST",
             self.settings.endpoint,
@@ -91,7 +102,9 @@ class ShopifyConnector(Connector[ShopifySettings]):
                 "Accept": "application/json",
             },
         )
-        response = await send(self.client, request, connector=self.instance)
+        response = await send(
+            self.client, request, connector=self.instance, idempotent=True, cost=cost
+        )
         return self._read(response)
 
     def _read(self, response: httpx.Response) -> Node:
@@ -144,9 +157,7 @@ class ShopifyConnector(Connector[ShopifySettings]):
         return data
 
     def _observe(self, body: Mapping[str, Any]) -> None:
-        status = read_throttle_status(body, now=time.monotonic())
-        if status is not None:
-            self.throttle_status = status
+        self.quota.observe(body)
 
     def _throttled_wait_from(self, response: httpx.Response) -> float:
         try:
@@ -217,15 +228,36 @@ class ShopifyConnector(Connector[ShopifySettings]):
                 raise result
         return gathered  # type: ignore[return-value]
 
+    def _paced_query(
+        self, cost: int, document: str, variables: Mapping[str, Any]
+    ) -> tuple[int, Coroutine[Any, Any, Node]]:
+        """A call for :meth:`_all`: its requested cost, and the query carrying it."""
+        return cost, self._query(document, variables, cost=cost)
+
+    def _paced_pages(
+        self,
+        cost: int,
+        document: str,
+        variables: Mapping[str, Any],
+        connection: Callable[[Node], Node],
+    ) -> tuple[int, Coroutine[Any, Any, tuple[list[Node], list[Node]]]]:
+        """A paged search for :meth:`_all`: its requested cost, and the search."""
+        return cost, self._pages(document, variables, connection, cost=cost)
+
     async def _pages(
-        self, document: str, variables: Mapping[str, Any], connection: Callable[[Node], Node]
+        self,
+        document: str,
+        variables: Mapping[str, Any],
+        connection: Callable[[Node], Node],
+        *,
+        cost: int | None = None,
     ) -> tuple[list[Node], list[Node]]:
         """Every node of one search, paging ``after`` to the end; also each page's data."""
         nodes: list[Node] = []
         pages: list[Node] = []
         after: str | None = None
         while True:
-            data = await self._query(document, {**variables, "after": after})
+            data = await self._query(document, {**variables, "after": after}, cost=cost)
             pages.append(data)
             with self._reading():
                 found = connection(data)
@@ -248,9 +280,10 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if wanted:
             answers = await self._all(
                 [
-                    (
+                    self._paced_query(
                         1 + len(chunk) * queries.PRODUCT_NODE_COST,
-                        self._query(queries.PRODUCTS_BY_ID_QUERY, {"ids": list(chunk)}),
+                        queries.PRODUCTS_BY_ID_QUERY,
+                        {"ids": list(chunk)},
                     )
                     for chunk in _chunks(wanted, queries.PRODUCTS_PER_QUERY)
                 ]
@@ -273,13 +306,11 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if wanted:
             searches = await self._all(
                 [
-                    (
+                    self._paced_pages(
                         3 + len(chunk) * queries.PRODUCT_NODE_COST,
-                        self._pages(
-                            queries.PRODUCTS_QUERY,
-                            {"first": len(chunk), "query": queries.any_of("handle", chunk)},
-                            lambda data: data["products"],
-                        ),
+                        queries.PRODUCTS_QUERY,
+                        {"first": len(chunk), "query": queries.any_of("handle", chunk)},
+                        lambda data: data["products"],
                     )
                     for chunk in _chunks(wanted, queries.HANDLES_PER_QUERY)
                 ]
@@ -303,7 +334,9 @@ class ShopifyConnector(Connector[ShopifySettings]):
         while more and len(nodes) < first:
             size = min(first - len(nodes), queries.HANDLES_PER_QUERY)
             data = await self._query(
-                queries.PRODUCTS_QUERY, {"first": size, "after": cursor, "query": search}
+                queries.PRODUCTS_QUERY,
+                {"first": size, "after": cursor, "query": search},
+                cost=3 + size * queries.PRODUCT_NODE_COST,
             )
             with self._reading():
                 currency = data["shop"]["currencyCode"]
@@ -321,13 +354,11 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if wanted:
             searches = await self._all(
                 [
-                    (
+                    self._paced_pages(
                         3 + len(chunk) * (queries.VARIANT_NODE_COST + 1),
-                        self._pages(
-                            queries.VARIANTS_QUERY,
-                            {"first": len(chunk), "query": queries.any_of("sku", chunk)},
-                            lambda data: data["productVariants"],
-                        ),
+                        queries.VARIANTS_QUERY,
+                        {"first": len(chunk), "query": queries.any_of("sku", chunk)},
+                        lambda data: data["productVariants"],
                     )
                     for chunk in _chunks(wanted, queries.VARIANTS_PER_QUERY)
                 ]
@@ -357,18 +388,16 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if longer:
             searches = await self._all(
                 [
-                    (
+                    self._paced_pages(
                         3 + queries.VARIANTS_PER_QUERY * (queries.VARIANT_NODE_COST + 1),
-                        self._pages(
-                            queries.VARIANTS_QUERY,
-                            {
-                                "first": queries.VARIANTS_PER_QUERY,
-                                "query": queries.any_of(
-                                    "product_id", [mapping.gid_number(i) for i in chunk]
-                                ),
-                            },
-                            lambda data: data["productVariants"],
-                        ),
+                        queries.VARIANTS_QUERY,
+                        {
+                            "first": queries.VARIANTS_PER_QUERY,
+                            "query": queries.any_of(
+                                "product_id", [mapping.gid_number(i) for i in chunk]
+                            ),
+                        },
+                        lambda data: data["productVariants"],
                     )
                     for chunk in _chunks(longer, _PRODUCT_TERMS_PER_SEARCH)
                 ]
@@ -438,13 +467,11 @@ class ShopifyConnector(Connector[ShopifySettings]):
         at = {f"location{i}": place for i, place in enumerate(places)}
         searches = await self._all(
             [
-                (
+                self._paced_pages(
                     2 + len(chunk) * per_variant,
-                    self._pages(
-                        document,
-                        {"first": len(chunk), "query": queries.any_of("sku", chunk), **at},
-                        lambda data: data["productVariants"],
-                    ),
+                    document,
+                    {"first": len(chunk), "query": queries.any_of("sku", chunk), **at},
+                    lambda data: data["productVariants"],
                 )
                 for chunk in _chunks(skus, per_query)
             ]
@@ -471,13 +498,11 @@ class ShopifyConnector(Connector[ShopifySettings]):
         """Stock at every location, paging further for items stocked in many places."""
         searches = await self._all(
             [
-                (
+                self._paced_pages(
                     2 + len(chunk) * queries.LEVELS_VARIANT_COST,
-                    self._pages(
-                        queries.INVENTORY_LEVELS_QUERY,
-                        {"first": len(chunk), "query": queries.any_of("sku", chunk)},
-                        lambda data: data["productVariants"],
-                    ),
+                    queries.INVENTORY_LEVELS_QUERY,
+                    {"first": len(chunk), "query": queries.any_of("sku", chunk)},
+                    lambda data: data["productVariants"],
                 )
                 for chunk in _chunks(skus, queries.SKUS_PER_LEVELS_QUERY)
             ]
@@ -530,15 +555,13 @@ class ShopifyConnector(Connector[ShopifySettings]):
             batches = _chunks(list(open_.items()), per_query)
             answers = await self._all(
                 [
-                    (
+                    self._paced_query(
                         len(batch) * owner_cost,
-                        self._query(
-                            document(len(batch)),
-                            {
-                                **{f"{alias}{i}": owner for i, (owner, _) in enumerate(batch)},
-                                **{f"after{i}": cursor for i, (_, cursor) in enumerate(batch)},
-                            },
-                        ),
+                        document(len(batch)),
+                        {
+                            **{f"{alias}{i}": owner for i, (owner, _) in enumerate(batch)},
+                            **{f"after{i}": cursor for i, (_, cursor) in enumerate(batch)},
+                        },
                     )
                     for batch in batches
                 ]
@@ -564,9 +587,10 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if wanted:
             answers = await self._all(
                 [
-                    (
+                    self._paced_query(
                         len(chunk) * queries.CUSTOMER_NODE_COST,
-                        self._query(queries.CUSTOMERS_BY_ID_QUERY, {"ids": list(chunk)}),
+                        queries.CUSTOMERS_BY_ID_QUERY,
+                        {"ids": list(chunk)},
                     )
                     for chunk in _chunks(wanted, queries.CUSTOMERS_PER_QUERY)
                 ]
@@ -584,17 +608,15 @@ class ShopifyConnector(Connector[ShopifySettings]):
         if wanted:
             searches = await self._all(
                 [
-                    (
+                    self._paced_pages(
                         2
                         + min(queries.CUSTOMERS_PAGE, 2 * len(chunk)) * queries.CUSTOMER_NODE_COST,
-                        self._pages(
-                            queries.CUSTOMERS_QUERY,
-                            {
-                                "first": min(queries.CUSTOMERS_PAGE, 2 * len(chunk)),
-                                "query": queries.any_of("email", chunk),
-                            },
-                            lambda data: data["customers"],
-                        ),
+                        queries.CUSTOMERS_QUERY,
+                        {
+                            "first": min(queries.CUSTOMERS_PAGE, 2 * len(chunk)),
+                            "query": queries.any_of("email", chunk),
+                        },
+                        lambda data: data["customers"],
                     )
                     for chunk in _chunks(wanted, queries.EMAILS_PER_QUERY)
                 ]
@@ -617,9 +639,10 @@ class ShopifyConnector(Connector[ShopifySettings]):
             return [None for _ in ids]
         answers = await self._all(
             [
-                (
+                self._paced_query(
                     len(chunk) * queries.ORDER_NODE_COST,
-                    self._query(queries.ORDERS_BY_ID_QUERY, {"ids": list(chunk)}),
+                    queries.ORDERS_BY_ID_QUERY,
+                    {"ids": list(chunk)},
                 )
                 for chunk in _chunks(wanted, queries.ORDERS_PER_QUERY)
             ]
@@ -656,20 +679,18 @@ class ShopifyConnector(Connector[ShopifySettings]):
             budgets[-1] += cost
         answers = await self._all(
             [
-                (
+                self._paced_query(
                     budget,
-                    self._query(
-                        queries.customer_orders_query(len(batch)),
-                        {
-                            key: value
-                            for i, (_, request, first) in enumerate(batch)
-                            for key, value in (
-                                (f"customer{i}", request.customer_external_id),
-                                (f"first{i}", first),
-                                (f"after{i}", request.after),
-                            )
-                        },
-                    ),
+                    queries.customer_orders_query(len(batch)),
+                    {
+                        key: value
+                        for i, (_, request, first) in enumerate(batch)
+                        for key, value in (
+                            (f"customer{i}", request.customer_external_id),
+                            (f"first{i}", first),
+                            (f"after{i}", request.after),
+                        )
+                    },
                 )
                 for batch, budget in zip(batches, budgets, strict=True)
             ]

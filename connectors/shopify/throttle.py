@@ -11,11 +11,21 @@ before Shopify throttles them::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFAULT_RETRY_AFTER", "ThrottleStatus", "read_throttle_status", "throttled_wait"]
+import httpx
+import orjson
+
+__all__ = [
+    "DEFAULT_RETRY_AFTER",
+    "CostQuota",
+    "ThrottleStatus",
+    "read_throttle_status",
+    "throttled_wait",
+]
 
 #: Seconds to wait when Shopify throttles without saying how much it wanted: the retry
 #: wait of Shopify's own GraphQL client.
@@ -83,3 +93,65 @@ def throttled_wait(body: Mapping[str, Any]) -> float:
     if rate <= 0:
         return DEFAULT_RETRY_AFTER
     return max(0.0, requested - available) / rate
+
+
+class CostQuota:
+    """Shopify's bucket as the gateway should pace on it (a :class:`connectors.quota.Quota`).
+
+    It remembers the last ``throttleStatus`` and what has been sent since, so calls fired
+    together wait their turn instead of all seeing a full bucket::
+
+        >>> quota = CostQuota(clock=lambda: 0.0)
+        >>> quota.observe({"extensions": {"cost": {"requestedQueryCost": 10, "throttleStatus":
+        ...     {"maximumAvailable": 1000, "currentlyAvailable": 900, "restoreRate": 50}}}})
+        >>> quota.wait_before(800), quota.wait_before(800)
+        (0.0, 14.0)
+    """
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.status: ThrottleStatus | None = None
+        #: Points sent since the last status, not yet reflected in it.
+        self._in_flight = 0.0
+
+    def observe(self, body: Mapping[str, Any]) -> None:
+        """Take the bucket a response body reports."""
+        status = read_throttle_status(body, now=self._clock())
+        if status is None:
+            return
+        self.status = status
+        cost = _cost(body) or {}
+        try:
+            answered = float(cost.get("requestedQueryCost") or 0.0)
+        except (TypeError, ValueError):
+            answered = 0.0
+        self._in_flight = max(0.0, self._in_flight - answered)
+
+    def wait_before(self, cost: float | None) -> float:
+        if cost is None or self.status is None:
+            return 0.0
+        status = self.status
+        available = status.available_at(self._clock()) - self._in_flight
+        self._in_flight += cost
+        missing = min(cost, status.maximum_available) - available
+        if missing <= 0:
+            return 0.0
+        return missing / status.restore_rate if status.restore_rate > 0 else DEFAULT_RETRY_AFTER
+
+    def throttled(self, response: httpx.Response) -> float | None:
+        if response.status_code != 200 or b'"THROTTLED"' not in response.content:
+            return None
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(body, dict):
+            return None
+        errors = body.get("errors")
+        if not isinstance(errors, list) or not any(
+            isinstance(e, dict) and (e.get("extensions") or {}).get("code") == "THROTTLED"
+            for e in errors
+        ):
+            return None
+        self.observe(body)
+        return throttled_wait(body)

@@ -25,20 +25,19 @@ from connectors.sandbox import Sandbox
 from connectors.testing.transport import SandboxTransport
 from gateway.app import create_app
 from gateway.config import ConnectorConfig, GatewayConfig
-from gateway.runtime import ClientFactory
+from gateway.runtime import TransportFactory
 from gateway.sandboxes import create_sandboxes, sandbox_config
 from gateway.testing.client import GatewayClient
 
-__all__ = ["commerce_sandboxes", "gateway_client", "gateway_config", "sandbox_client_factory"]
+__all__ = ["commerce_sandboxes", "gateway_client", "gateway_config", "sandbox_transports"]
 
 
-def sandbox_client_factory(sandboxes: Mapping[str, Sandbox]) -> ClientFactory:
-    """HTTP clients that reach each connector's sandbox in process."""
+def sandbox_transports(sandboxes: Mapping[str, Sandbox]) -> TransportFactory:
+    """Transports that reach each connector's sandbox in process (the gateway's resilient
+    transport and client go on top, as in production)."""
 
-    def build(spec: ConnectorConfig) -> httpx.AsyncClient:
-        transport = SandboxTransport(sandboxes[spec.instance].app)
-        timeout = httpx.Timeout(spec.http.timeout, connect=spec.http.connect_timeout)
-        return httpx.AsyncClient(transport=transport, timeout=timeout)
+    def build(spec: ConnectorConfig) -> httpx.AsyncBaseTransport:
+        return SandboxTransport(sandboxes[spec.instance].app)
 
     return build
 
@@ -58,6 +57,6 @@ def gateway_config(commerce_sandboxes: dict[str, Sandbox]) -> GatewayConfig:
 def gateway_client(
     commerce_sandboxes: dict[str, Sandbox], gateway_config: GatewayConfig
 ) -> Iterator[GatewayClient]:
-    app = create_app(gateway_config, client_factory=sandbox_client_factory(commerce_sandboxes))
+    app = create_app(gateway_config, transport_factory=sandbox_transports(commerce_sandboxes))
     with GatewayClient(app) as client:
         yield client

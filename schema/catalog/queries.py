@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from connectors import models
+from connectors.models import Page
 from schema.catalog.types import Product, ProductConnection, Variant
 from schema.context import GraphContext
 from schema.errors import BadUserInput
@@ -25,10 +27,10 @@ class CatalogQuery:
             raise BadUserInput("give exactly one of `id` and `handle`")
         data = info.context.data
         if id is not None:
-            found = await data.product(decode_as(id, "Product"))
+            found = await data.product(decode_as(id, "Product"), at=info.path)
         else:
             assert handle is not None
-            found = await data.product_by_handle(handle)
+            found = await data.product_by_handle(handle, at=info.path)
         return None if found is None else Product.of(found)
 
     @strawberry.field(description="Products, a page at a time; `query` filters by free text.")
@@ -37,12 +39,12 @@ class CatalogQuery:
     ) -> ProductConnection | None:
         data = info.context.data
 
-        async def fetch(count: int, cursor: str | None):  # type: ignore[no-untyped-def]
-            return await data.products(first=count, after=cursor, query=query)
+        async def fetch(count: int, cursor: str | None) -> Page[models.Product]:
+            return await data.products(first=count, after=cursor, query=query, at=info.path)
 
         return ProductConnection.of(await paginate(fetch, first=first, after=after))
 
     @strawberry.field(description="One variant by its SKU.")
     async def variant(self, info: Info, sku: str) -> Variant | None:
-        found = await info.context.data.variant(sku)
+        found = await info.context.data.variant(sku, at=info.path)
         return None if found is None else Variant.of(found)

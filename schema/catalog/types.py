@@ -60,7 +60,7 @@ class Variant(Node):
     async def product(self, info: Info) -> Product | None:
         if self._product is not None:
             return self._product
-        found = await info.context.data.product_of(self._record)
+        found = await info.context.data.product_of(self._record, at=info.path)
         return None if found is None else Product.of(found)
 
     @strawberry.field(
@@ -73,7 +73,7 @@ class Variant(Node):
         locations = (
             None if location_ids is None else [decode_as(i, "Location") for i in location_ids]
         )
-        levels = await info.context.data.inventory(self._record.sku, locations)
+        levels = await info.context.data.inventory(self._record.sku, locations, at=info.path)
         return [InventoryLevel.of(level) for level in levels]
 
 
@@ -119,7 +119,7 @@ class Product(Node):
     async def available_for_sale(self, info: Info) -> bool | None:
         data = info.context.data
         per_variant = await asyncio.gather(
-            *(data.inventory(variant.sku) for variant in self._record.variants)
+            *(data.inventory(variant.sku, at=info.path) for variant in self._record.variants)
         )
         return any(level.available > 0 for levels in per_variant for level in levels)
 

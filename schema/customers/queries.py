@@ -25,8 +25,8 @@ class CustomerQuery:
             raise BadUserInput("give exactly one of `id` and `email`")
         data = info.context.data
         if id is not None:
-            found = await data.customer(decode_as(id, "Customer"))
+            found = await data.customer(decode_as(id, "Customer"), at=info.path)
         else:
             assert email is not None
-            found = await data.customer_by_email(email)
+            found = await data.customer_by_email(email, at=info.path)
         return None if found is None else Customer.of(found)

@@ -62,6 +62,6 @@ class Customer(Node):
         record = self._record
 
         async def fetch(count: int, cursor: str | None) -> models.Page[models.Order]:
-            return await data.customer_orders(record, first=count, after=cursor)
+            return await data.customer_orders(record, first=count, after=cursor, at=info.path)
 
         return OrderConnection.of(await paginate(fetch, first=first, after=after))

@@ -24,7 +24,7 @@ class InventoryQuery:
         self, info: strawberry.Info[GraphContext, None], kind: LocationKind | None = None
     ) -> list[Location] | None:
         wanted = None if kind is None else models.LocationKind(kind.value)
-        return [Location.of(loc) for loc in await info.context.data.locations(wanted)]
+        return [Location.of(loc) for loc in await info.context.data.locations(wanted, at=info.path)]
 
     @strawberry.field(
         description="Stock for these SKUs at every location (or at `locationIds`), "
@@ -44,6 +44,6 @@ class InventoryQuery:
         data = info.context.data
         # Ask for every SKU before awaiting any, so the loaders batch them into one call.
         per_sku = await asyncio.gather(
-            *(data.inventory(sku, locations) for sku in dict.fromkeys(skus))
+            *(data.inventory(sku, locations, at=info.path) for sku in dict.fromkeys(skus))
         )
         return [InventoryLevel.of(level) for levels in per_sku for level in levels]

@@ -55,7 +55,7 @@ class InventoryLevel:
 
     @strawberry.field
     async def location(self, info: strawberry.Info[GraphContext, None]) -> Location | None:
-        found = await info.context.data.location(self._ref)
+        found = await info.context.data.location(self._ref, at=info.path)
         return None if found is None else Location.of(found)
 
     @classmethod

@@ -17,5 +17,5 @@ class OrderQuery:
     async def order(
         self, info: strawberry.Info[GraphContext, None], id: strawberry.ID
     ) -> Order | None:
-        found = await info.context.data.order(decode_as(id, "Order"))
+        found = await info.context.data.order(decode_as(id, "Order"), at=info.path)
         return None if found is None else Order.of(found)

@@ -117,7 +117,7 @@ class Order(Node):
         if record.customer_external_id is None:
             return None
         found = await info.context.data.customer(
-            GlobalId("Customer", record.source, record.customer_external_id)
+            GlobalId("Customer", record.source, record.customer_external_id), at=info.path
         )
         return None if found is None else Customer.of(found)
 

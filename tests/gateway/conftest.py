@@ -31,8 +31,12 @@ def fake_config(raw: dict[str, Any] | None = None, **env: str) -> GatewayConfig:
     )
 
 
+def _no_http(request: httpx.Request) -> httpx.Response:
+    raise AssertionError(f"the in-memory back end made an HTTP call: {request.url}")
+
+
 @pytest.fixture
 def fake_client(fake_state: fakes.FakeState) -> Iterator[GatewayClient]:
-    app = create_app(fake_config(), client_factory=lambda spec: httpx.AsyncClient())
+    app = create_app(fake_config(), transport_factory=lambda spec: httpx.MockTransport(_no_http))
     with GatewayClient(app) as client:
         yield client

@@ -53,23 +53,24 @@ def test_check_reports_back_ends_that_do_not_answer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = Path(__file__).parents[2] / "examples" / "demo" / "gateway.toml"
-    text = config.read_text().replace("127.0.0.1:9001", f"127.0.0.1:{_closed_port()}")
-    text = text.replace("127.0.0.1:9002", f"127.0.0.1:{_closed_port()}")
+    text = config.read_text()
+    for port in (9001, 9002, 9003, 9004):
+        text = text.replace(f"127.0.0.1:{port}", f"127.0.0.1:{_closed_port()}")
     path = tmp_path / "gateway.toml"
     path.write_text(text)
 
     assert main(["check", "--config", str(path)]) == EXIT_UNREADY
 
     out = capsys.readouterr().out
-    assert "valid (2 connectors)" in out
-    assert "shopify          FAILED: UpstreamUnavailable" in out
-    assert "sap_commerce     FAILED: UpstreamUnavailable" in out
+    assert "valid (4 connectors)" in out
+    for name in ("shopify", "sap_commerce", "odoo", "salesforce"):
+        assert f"{name:<16} FAILED: UpstreamUnavailable" in out
 
 
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
-        ("erp=down", "--fault erp=down: no sandbox named 'erp' (have: shopify, sap_commerce)"),
+        ("erp=down", "--fault erp=down: no sandbox named 'erp' (have: shopify, sap_commerce"),
         ("shopify=slow", "--fault shopify=slow: unknown fault 'slow'"),
     ],
     ids=["unknown-sandbox", "unknown-fault"],

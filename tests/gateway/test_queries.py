@@ -171,29 +171,54 @@ def test_customer_orders_page_newest_first(fake_client: GatewayClient) -> None:
     assert numbers == ["#5", "#4", "#3", "#2", "#1"]
 
 
-def test_a_back_end_down_nulls_only_its_fields(
+def test_a_back_end_down_leaves_the_others_stock_and_says_so(
     fake_client: GatewayClient, fake_state: FakeState
 ) -> None:
     fake_state.failing["warehouses"] = UpstreamUnavailable(
         "HTTP 503 from https://erp.internal:8443 token=sk_live_SECRET", connector="warehouses"
     )
     result = fake_client.query(
-        '{ product(handle: "product-1") { title variants { sku inventory { available } } } }'
+        '{ product(handle: "product-1") { title variants { sku inventory { location { name } } } } }'
     )
+
     assert result.status_code == 200
     product = result.data["product"]
     assert product["title"] == "Product 1"
-    assert [v["sku"] for v in product["variants"]] == ["SKU-1-S", "SKU-1-M", "SKU-1-L"]
-    assert all(v["inventory"] is None for v in product["variants"])
-    assert {e["extensions"]["code"] for e in result.errors} == {"UPSTREAM_UNAVAILABLE"}
-    assert {e["extensions"]["connector"] for e in result.errors} == {"warehouses"}
+    for variant in product["variants"]:
+        names = [level["location"]["name"] for level in variant["inventory"]]
+        assert names == ["Store 1", "Store 2"], "the stores' stock still arrives"
     assert sorted(tuple(e["path"]) for e in result.errors) == [
         ("product", "variants", i, "inventory") for i in range(3)
     ]
+    for error in result.errors:
+        assert error["message"] == "warehouses is unavailable"
+        assert error["extensions"] == {
+            "code": "UPSTREAM_UNAVAILABLE",
+            "connector": "warehouses",
+            "partial": True,
+        }
     body = str(result.errors)
     assert "SECRET" not in body
     assert "erp.internal" not in body
-    assert result.errors[0]["message"] == "warehouses is unavailable"
+
+
+def test_every_stock_system_down_nulls_the_stock_not_the_product(
+    fake_client: GatewayClient, fake_state: FakeState
+) -> None:
+    for name in ("stores", "warehouses"):
+        fake_state.failing[(name, "levels")] = UpstreamUnavailable("down", connector=name)
+    result = fake_client.query(
+        '{ product(handle: "product-1") { title variants { sku inventory { available } } } }'
+    )
+
+    product = result.data["product"]
+    assert product["title"] == "Product 1"
+    assert [v["inventory"] for v in product["variants"]] == [None, None, None]
+    assert sorted(tuple(e["path"]) for e in result.errors) == [
+        ("product", "variants", i, "inventory") for i in range(3)
+    ]
+    assert {e["extensions"]["code"] for e in result.errors} == {"UPSTREAM_UNAVAILABLE"}
+    assert all("partial" not in e["extensions"] for e in result.errors)
 
 
 def test_healthz_and_readyz(fake_client: GatewayClient, fake_state: FakeState) -> None:

@@ -13,9 +13,8 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "demo" / "gateway.toml"
 def test_the_example_config_is_what_the_demo_runs() -> None:
     example = load_config(EXAMPLE, env={})
     sandboxes = create_sandboxes()
-    demo = sandbox_config(
-        sandboxes, {"shopify": "http://127.0.0.1:9001", "sap_commerce": "http://127.0.0.1:9002"}
-    )
+    urls = {name: f"http://127.0.0.1:{9001 + i}" for i, name in enumerate(sandboxes)}
+    demo = sandbox_config(sandboxes, urls)
 
     assert example.routing == demo.routing
     assert example.connectors.keys() == demo.connectors.keys()
@@ -26,7 +25,15 @@ def test_the_example_config_is_what_the_demo_runs() -> None:
 
 def test_secrets_in_the_example_come_from_the_environment_when_set() -> None:
     config = load_config(
-        EXAMPLE, env={"SHOPIFY_ACCESS_TOKEN": "shpat_real", "SAP_CLIENT_SECRET": "s3cret"}
+        EXAMPLE,
+        env={
+            "SHOPIFY_ACCESS_TOKEN": "shpat_real",
+            "SAP_CLIENT_SECRET": "s3cret",
+            "ODOO_API_KEY": "odoo-key",
+            "SALESFORCE_CLIENT_SECRET": "sf-secret",
+        },
     )
     assert config.connectors["shopify"].settings.access_token.reveal() == "shpat_real"
     assert config.connectors["sap_commerce"].settings.client_secret.reveal() == "s3cret"
+    assert config.connectors["odoo"].settings.api_key.reveal() == "odoo-key"
+    assert config.connectors["salesforce"].settings.client_secret.reveal() == "sf-secret"

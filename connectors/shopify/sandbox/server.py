@@ -114,6 +114,8 @@ class ShopifySandbox(Sandbox):
         self.access_token = access_token
         self.bucket = LeakyBucket(maximum_available, restore_rate, clock)
         self.throttle_status = throttle_status
+        #: How many times the sandbox has answered THROTTLED (tests assert on pacing).
+        self.throttled_answers = 0
         self.schema = served_schema()
         self.state: ShopState
         super().__init__(retailer=retailer, seed=seed)
@@ -252,6 +254,7 @@ class ShopifySandbox(Sandbox):
         )
 
     def _throttled(self, cost: int, status: dict[str, float | int]) -> Response:
+        self.throttled_answers += 1
         body = {
             "errors": [
                 {
