@@ -114,9 +114,11 @@ class OdooApi:
         offset: int = 0,
         limit: int | None = None,
         order: str | None = None,
+        count_limit: int | None = None,
     ) -> tuple[list[JSON], int]:
         """``(records, length)``: the records read as ``specification`` says, and how many
-        match ``domain`` in all (Odoo counts only when the page is full)."""
+        match ``domain`` in all (Odoo counts only when the page is full, and then no
+        further than ``count_limit``)."""
         data = await self.call(
             model,
             "web_search_read",
@@ -125,6 +127,7 @@ class OdooApi:
             offset=offset or None,
             limit=limit,
             order=order,
+            count_limit=count_limit,
         )
         with reading(self._connector, f"{model}/web_search_read"):
             records = list(data["records"])

@@ -8,6 +8,9 @@ Calls per batch (see ``docs/connectors/odoo.md``), whatever the number of keys:
     locations                          1 stock.location/web_search_read (warehouse nested)
     levels                             1 stock.quant/web_search_read (product SKU nested)
     customers / customers_by_email     1 res.partner/web_search_read
+    list_customers                     1 res.partner/web_search_read
+    customers_by_identity              1 res.partner/web_search_read (customer numbers);
+                                       none when no key is a customer number
     orders                             1 sale.order/web_search_read (lines nested)
     orders_for_customers               1 sale.order/search_read (ids only, every customer),
                                        then 1 sale.order/web_search_read for the pages
@@ -26,6 +29,7 @@ from connectors.capabilities import Capability
 from connectors.errors import RejectedByVendor
 from connectors.models import (
     Customer,
+    Identity,
     InventoryLevel,
     Location,
     Order,
@@ -40,7 +44,10 @@ from connectors.odoo.query import (
     Domain,
     any_of,
     decode_cursor,
+    decode_id_cursor,
     encode_cursor,
+    encode_id_cursor,
+    like_literal,
     record_id,
     record_ids,
     unslug,
@@ -55,6 +62,8 @@ JSON = Mapping[str, Any]
 _SOLD: Domain = [["sale_ok", "=", True]]
 #: Stock is counted at internal locations only (not at vendors, customers, in transit).
 _INTERNAL: Domain = [["location_id.usage", "=", "internal"]]
+#: The partners that are customers: ``account`` raises the rank with each sale or invoice.
+_CUSTOMERS: Domain = [["customer_rank", ">", 0]]
 #: Stable orders for paging: Odoo's default orders end in a name, not always in the id.
 _PRODUCT_ORDER = "id"
 _ORDER_ORDER = "date_order desc, id desc"
@@ -103,6 +112,14 @@ class OdooConnector(Connector[OdooSettings]):
     def _offset(self, after: str | None) -> int:
         try:
             return decode_cursor(after)
+        except ValueError as exc:
+            raise RejectedByVendor(
+                str(exc), connector=self.instance, code="BAD_CURSOR", field=("after",)
+            ) from exc
+
+    def _after_id(self, after: str | None) -> int | None:
+        try:
+            return decode_id_cursor(after)
         except ValueError as exc:
             raise RejectedByVendor(
                 str(exc), connector=self.instance, code="BAD_CURSOR", field=("after",)
@@ -253,8 +270,8 @@ class OdooConnector(Connector[OdooSettings]):
         """Partners whose e-mail equals the key once both are trimmed and lower-cased.
 
         Odoo stores e-mails as typed (``"  Ben.Brandt@Example.Com "``), which ``=ilike``
-        would miss; so the domain asks ``ilike`` (contains, any case) for each key, and
-        the answer is filtered to exact matches here.
+        would miss; so the domain asks ``ilike`` (contains, any case, wildcards escaped)
+        for each key, and the answer is filtered to exact matches here.
         """
         keys = [_normal_email(email) for email in emails]
         wanted = list(dict.fromkeys(key for key in keys if key))
@@ -262,7 +279,7 @@ class OdooConnector(Connector[OdooSettings]):
             return [[] for _ in emails]
         records, _ = await self._api.web_search_read(
             "res.partner",
-            any_of([["email", "ilike", key] for key in wanted]),
+            any_of([["email", "ilike", like_literal(key)] for key in wanted]),
             self._customer_spec,
             order="id",
         )
@@ -271,6 +288,62 @@ class OdooConnector(Connector[OdooSettings]):
             if customer.email:
                 by_email.setdefault(_normal_email(customer.email), []).append(customer)
         return [list(by_email.get(key, ())) if key else [] for key in keys]
+
+    async def list_customers(
+        self, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Customer]:
+        """Partners with a customer rank, by id. ``query`` matches the name or the e-mail
+        (``ilike``, its ``%``, ``_`` and ``\\`` matching only themselves).
+
+        The cursor is the last id seen (keyset): the next page is ``id > last``, so
+        partners created or archived meanwhile do not shift it, as an offset would.
+        """
+        size = self._size(first)
+        last = self._after_id(after)
+        domain: Domain = list(_CUSTOMERS)
+        if last is not None:
+            domain.append(["id", ">", last])
+        text = " ".join((query or "").split())
+        if text:
+            pattern = like_literal(text)
+            domain += any_of([["name", "ilike", pattern], ["email", "ilike", pattern]])
+        # Counting stops one past the page: enough to know whether another page exists.
+        records, length = await self._api.web_search_read(
+            "res.partner",
+            domain,
+            self._customer_spec,
+            limit=size,
+            order="id",
+            count_limit=size + 1,
+        )
+        customers = self._customers(records)
+        more = len(records) == size and length > size
+        cursor = encode_id_cursor(int(customers[-1].external_id)) if more else None
+        return Page(items=customers, next_cursor=cursor)
+
+    async def customers_by_identity(self, identities: Sequence[Identity]) -> list[list[Customer]]:
+        """Partners by the retailer's customer number (``customer_number_field``, exact
+        match), all numbers in one call; identities of other systems find nothing here
+        and cost no call."""
+        field = self.settings.customer_number_field
+        keys = [
+            identity.external_id
+            if field and identity.system == mapping.CUSTOMER_NUMBER and identity.external_id.strip()
+            else ""
+            for identity in identities
+        ]
+        wanted = list(dict.fromkeys(key for key in keys if key))
+        if not wanted:
+            return [[] for _ in identities]
+        records, _ = await self._api.web_search_read(
+            "res.partner", [[field, "in", wanted]], self._customer_spec, order="id"
+        )
+        by_number: dict[str, list[Customer]] = {}
+        for customer in self._customers(records):
+            for identity in customer.identities:
+                if identity.system == mapping.CUSTOMER_NUMBER:
+                    by_number.setdefault(identity.external_id, []).append(customer)
+        return [list(by_number.get(key, ())) if key else [] for key in keys]
 
     # -- orders ------------------------------------------------------------------------
 

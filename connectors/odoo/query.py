@@ -4,6 +4,8 @@ Odoo domains are lists in Polish (prefix) notation; top-level terms are ANDed::
 
     >>> any_of([["email", "ilike", "a@x.de"], ["email", "ilike", "b@x.de"]])
     ['|', ['email', 'ilike', 'a@x.de'], ['email', 'ilike', 'b@x.de']]
+    >>> like_literal("50%_off")
+    '50\\\\%\\\\_off'
     >>> slug("Alpine Tee", 12)
     'alpine-tee-12'
     >>> unslug("alpine-tee-12")
@@ -23,7 +25,10 @@ __all__ = [
     "Domain",
     "any_of",
     "decode_cursor",
+    "decode_id_cursor",
     "encode_cursor",
+    "encode_id_cursor",
+    "like_literal",
     "record_id",
     "record_ids",
     "slug",
@@ -43,6 +48,16 @@ def any_of(leaves: Sequence[Any]) -> Domain:
     if not leaves:
         raise ValueError("any_of needs at least one leaf")
     return ["|"] * (len(leaves) - 1) + list(leaves)
+
+
+def like_literal(text: str) -> str:
+    """``text`` for ``like``/``ilike`` so that it matches only itself.
+
+    Odoo wraps the value in ``%...%`` and hands it to PostgreSQL as it is, so ``%`` and
+    ``_`` in it would be wildcards and ``\\`` the escape character; each is escaped with a
+    backslash, as Odoo's own ``odoo.tools.escape_psql`` does.
+    """
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def record_id(value: str) -> int | None:
@@ -93,3 +108,28 @@ def decode_cursor(cursor: str | None) -> int:
     if prefix != "odoo" or not number.isdigit():
         raise ValueError(f"not a cursor from this connector: {cursor!r}")
     return int(number)
+
+
+_ID_CURSOR = "odoo-id"
+
+
+def encode_id_cursor(last_id: int) -> str:
+    """An opaque keyset cursor: the id of the last record on the page. The next page is
+    ``id > last_id``, so records added or removed before it do not shift it."""
+    return base64.urlsafe_b64encode(f"{_ID_CURSOR}:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_id_cursor(cursor: str | None) -> int | None:
+    """The id in a keyset ``cursor``; ``None`` is the start. Any other cursor (an offset
+    cursor included) raises ``ValueError``."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
+    prefix, _, number = raw.partition(":")
+    last = record_id(number) if prefix == _ID_CURSOR else None
+    if last is None:
+        raise ValueError(f"not a cursor from this connector: {cursor!r}")
+    return last

@@ -2,9 +2,12 @@
 
 Calls per batch (see ``docs/connectors/salesforce.md``):
 
-    customers            1 query (``WHERE Id IN (...)``) per URL-sized chunk of IDs
-    customers_by_email   1 query (``WHERE Email IN (...)``) per URL-sized chunk of e-mails
-    ping                 1 ``GET /limits``
+    customers              1 query (``WHERE Id IN (...)``) per URL-sized chunk of IDs
+    customers_by_email     1 query (``WHERE Email IN (...)``) per URL-sized chunk of e-mails
+    customers_by_identity  1 query (``WHERE Customer_Number__c IN (...)``) per URL-sized
+                           chunk of customer numbers; none for identities of other systems
+    list_customers         1 query a page (``ORDER BY Id``, keyset on ``Id >``)
+    ping                   1 ``GET /limits``
 
 plus one ``GET nextRecordsUrl`` per further batch of 2,000 records (a batch of keys rarely
 fills one), and, with client credentials, one token request on first use and after a
@@ -22,14 +25,18 @@ import httpx
 
 from connectors.base import Connector
 from connectors.capabilities import Capability
-from connectors.errors import UnexpectedResponse
-from connectors.models import Customer
+from connectors.errors import RejectedByVendor, UnexpectedResponse
+from connectors.models import Customer, Identity, Page
 from connectors.salesforce import mapping
 from connectors.salesforce.api import ApiUsage, RestApi, reading
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.soql import (
     chunk_literals,
+    decode_id_cursor,
+    encode_id_cursor,
     in_clause,
+    keyset_page,
+    like_contains,
     query_path,
     salesforce_id,
     select_contacts,
@@ -42,15 +49,25 @@ T = TypeVar("T")
 JSON = Mapping[str, Any]
 
 #: RFC 5321 caps an address at 254 characters; a longer key cannot match and would only
-#: risk SOQL's 4,000-character cap on a string literal.
+#: risk SOQL's 4,000-character cap on a string literal. No Contact name is longer either
+#: (first name 40, last name 80), so it bounds free text too.
 _MAX_EMAIL = 254
+#: A Text field holds at most 255 characters: a longer customer number names nobody.
+_MAX_TEXT_FIELD = 255
+#: Most records on one ``list_customers`` page: one query batch (Salesforce's default
+#: batch is 2,000 records; the one extra record asked for may take a ``nextRecordsUrl``).
+_MAX_PAGE = 2000
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
-def _queryable_email(email: str) -> bool:
-    return 0 < len(email) <= _MAX_EMAIL and not any(
-        ord(char) < 0x20 or ord(char) == 0x7F for char in email
+def _queryable(value: str, longest: int) -> bool:
+    return 0 < len(value) <= longest and not any(
+        ord(char) < 0x20 or ord(char) == 0x7F for char in value
     )
+
+
+def _queryable_email(email: str) -> bool:
+    return _queryable(email, _MAX_EMAIL)
 
 
 class SalesforceConnector(Connector[SalesforceSettings]):
@@ -170,6 +187,69 @@ class SalesforceConnector(Connector[SalesforceSettings]):
         for matches in found.values():
             matches.sort(key=lambda c: (c.created_at or _EARLIEST, c.external_id))
         return [list(found.get(key, ())) for key in keys]
+
+    async def list_customers(
+        self, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Customer]:
+        """Contacts by ID, one query a page. The cursor is the last ID seen (keyset: the
+        next page is ``Id > it``), so it stays valid across calls and is unaffected by
+        contacts added or deleted before it. ``query`` (free text) matches the name or the
+        e-mail, any case, with LIKE's ``%`` and ``_`` escaped to match only themselves."""
+        if first < 1:
+            raise ValueError(f"first must be at least 1, got {first}")
+        size = min(first, _MAX_PAGE)
+        try:
+            last = decode_id_cursor(after)
+        except ValueError as exc:
+            raise RejectedByVendor(
+                str(exc), connector=self.instance, code="BAD_CURSOR", field=("after",)
+            ) from exc
+        conditions: list[str] = []
+        text = " ".join((query or "").split())
+        if text:
+            if not _queryable(text, _MAX_EMAIL):
+                return Page(items=[])  # longer than any name or e-mail: nobody matches
+            pattern = like_contains(text)
+            conditions.append(f"(Name LIKE {pattern} OR Email LIKE {pattern})")
+        if last is not None:
+            conditions.append(f"Id > {soql_string(last)}")
+        # One record past the page says whether there is a next one.
+        soql = keyset_page(select_contacts(self._fields.select()), conditions, size + 1)
+        records = await self._query(query_path(self.settings.data_path, soql))
+        with reading(self.instance, "contact"):
+            customers = [self._customer(record) for record in records[:size]]
+        more = len(records) > size
+        cursor = encode_id_cursor(customers[-1].external_id) if more and customers else None
+        return Page(items=customers, next_cursor=cursor)
+
+    async def customers_by_identity(self, identities: Sequence[Identity]) -> list[list[Customer]]:
+        """Contacts by the retailer's customer number (``customer_number_field``), every
+        number of the batch in one ``IN``; exact matches only, oldest first. Identities of
+        other systems find nothing here and cost no call."""
+        field = self.settings.customer_number_field
+        keys = [
+            identity.external_id
+            if field
+            and identity.system == mapping.CUSTOMER_NUMBER_SYSTEM
+            and identity.external_id.strip()
+            and _queryable(identity.external_id, _MAX_TEXT_FIELD)
+            else ""
+            for identity in identities
+        ]
+        wanted = list(dict.fromkeys(key for key in keys if key))
+        if not wanted:
+            return [[] for _ in identities]
+        records = await self._contacts(field, [soql_string(key) for key in wanted])
+        found: dict[str, list[Customer]] = {}
+        with reading(self.instance, "contact"):
+            for record in records:
+                customer = self._customer(record)
+                for identity in customer.identities:
+                    if identity.system == mapping.CUSTOMER_NUMBER_SYSTEM:
+                        found.setdefault(identity.external_id, []).append(customer)
+        for matches in found.values():
+            matches.sort(key=lambda c: (c.created_at or _EARLIEST, c.external_id))
+        return [list(found.get(key, ())) if key else [] for key in keys]
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ come from settings, checked to be API names when they are read::
 
     >>> soql_string("o'brien@example.com")
     "'o\\\\'brien@example.com'"
+    >>> like_contains("50%_off")
+    "'%50\\\\%\\\\_off%'"
     >>> salesforce_id("0035g00000AbCdE")
     '0035g00000AbCdEAAV'
     >>> salesforce_id("0035g00000AbCdE' OR Id != '") is None
@@ -14,14 +16,20 @@ come from settings, checked to be API names when they are read::
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote_plus
 
 __all__ = [
     "chunk_literals",
+    "decode_id_cursor",
+    "encode_id_cursor",
     "id_suffix",
     "in_clause",
+    "keyset_page",
+    "like_contains",
     "query_path",
     "salesforce_id",
     "select_contacts",
@@ -30,7 +38,8 @@ __all__ = [
 
 # SOQL's quoted-string escape sequences (SOQL and SOSL Reference, "Quoted String Escape
 # Sequences"). ``\_`` and ``\%`` exist only inside LIKE and are an error elsewhere, so
-# ``_`` and ``%`` are sent as they are: the connector compares with ``=`` and ``IN``.
+# ``soql_string`` sends ``_`` and ``%`` as they are (for ``=`` and ``IN``), and
+# ``like_contains`` escapes them.
 _ESCAPES = {
     "\\": "\\\\",
     "'": "\\'",
@@ -57,6 +66,14 @@ def _escape(char: str) -> str:
 def soql_string(value: str) -> str:
     """``value`` as a quoted SOQL string literal."""
     return "'" + "".join(_escape(char) for char in value) + "'"
+
+
+def like_contains(value: str) -> str:
+    """A quoted LIKE pattern matching any text that contains ``value`` as it is: the
+    string escapes of :func:`soql_string`, and ``%`` and ``_`` escaped as ``\\%`` and
+    ``\\_`` (which Salesforce allows only in LIKE), between two ``%`` wildcards."""
+    escaped = "".join("\\" + char if char in "%_" else _escape(char) for char in value)
+    return f"'%{escaped}%'"
 
 
 def id_suffix(id15: str) -> str:
@@ -95,6 +112,13 @@ def in_clause(field: str, literals: Sequence[str]) -> str:
     return f" WHERE {field} IN ({', '.join(literals)})"
 
 
+def keyset_page(select: str, conditions: Sequence[str], limit: int) -> str:
+    """``select`` with ``conditions`` ANDed (each already safe SOQL), ``ORDER BY Id``
+    and ``LIMIT``: one page of a walk whose next page is ``Id > <the last ID>``."""
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"{select}{where} ORDER BY Id LIMIT {limit}"
+
+
 def query_path(data_path: str, soql: str) -> str:
     """``/services/data/vXX.X/query?q=<soql>``, form-encoded as Salesforce reads it."""
     return f"{data_path}/query?q={quote_plus(soql)}"
@@ -121,3 +145,27 @@ def chunk_literals(
     if current:
         chunks.append(current)
     return chunks
+
+
+_CURSOR = "sf-id"
+
+
+def encode_id_cursor(last_id: str) -> str:
+    """An opaque keyset cursor: the ID of the last record on a page (``WHERE Id > it``)."""
+    return base64.urlsafe_b64encode(f"{_CURSOR}:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_id_cursor(cursor: str | None) -> str | None:
+    """The 18-character ID in a keyset ``cursor``; ``None`` is the start. Anything else
+    raises ``ValueError``."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
+    prefix, _, value = raw.partition(":")
+    last = salesforce_id(value) if prefix == _CURSOR else None
+    if last is None:
+        raise ValueError(f"not a cursor from this connector: {cursor!r}")
+    return last

@@ -631,6 +631,33 @@ class ShopifyConnector(Connector[ShopifySettings]):
                             )
         return [list(found.get(email.strip().casefold(), [])) for email in emails]
 
+    async def list_customers(
+        self, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Customer]:
+        """Customers in ID order; ``query`` is free text, every word quoted (so none is
+        search syntax) and every word required. The cursor is Shopify's ``endCursor``."""
+        search = queries.free_text(query) if query else None
+        nodes: list[Node] = []
+        cursor = after
+        more = True
+        # Shopify's cost limit caps one document's page; a bigger page takes several.
+        while more and len(nodes) < first:
+            size = min(first - len(nodes), queries.CUSTOMERS_PAGE)
+            data = await self._query(
+                queries.CUSTOMERS_QUERY,
+                {"first": size, "after": cursor, "query": search},
+                cost=2 + size * queries.CUSTOMER_NODE_COST,
+            )
+            with self._reading():
+                connection = data["customers"]
+                page_nodes = connection["nodes"]
+                nodes.extend(page_nodes)
+                more = bool(connection["pageInfo"]["hasNextPage"]) and bool(page_nodes)
+                cursor = connection["pageInfo"]["endCursor"]
+        with self._reading():
+            items = [mapping.customer(node, source=self.instance) for node in nodes]
+        return Page(items=items, next_cursor=cursor if more else None)
+
     # -- orders ----------------------------------------------------------------------------
 
     async def orders(self, ids: Sequence[str]) -> list[Order | None]:

@@ -447,9 +447,10 @@ query CustomersById($ids: [ID!]!) {{
 {_CUSTOMER}"""
 CUSTOMERS_PER_QUERY = min(MAX_INPUT_ARRAY, MAX_QUERY_COST // CUSTOMER_NODE_COST)
 
-#: Customers found by a search (``email:"a@b.c" OR email:"d@e.f"``).
+#: One page of customers in ID order, optionally filtered by a search ``query``: list
+#: pages (free text) and customers by email (``email:"a@b.c" OR email:"d@e.f"``).
 CUSTOMERS_QUERY = f"""
-query Customers($first: Int!, $after: String, $query: String!) {{
+query Customers($first: Int!, $after: String, $query: String) {{
   customers(first: $first, after: $after, query: $query, sortKey: ID) {{
     nodes {{
       ...CustomerFields
@@ -461,7 +462,8 @@ query Customers($first: Int!, $after: String, $query: String!) {{
   }}
 }}
 {_CUSTOMER}"""
-#: ``first`` for :data:`CUSTOMERS_QUERY`; emails per query leave room for duplicates.
+#: The largest ``first`` that keeps :data:`CUSTOMERS_QUERY` within the cost limit (124);
+#: emails per query leave room for duplicates.
 CUSTOMERS_PAGE = (MAX_QUERY_COST - 2) // CUSTOMER_NODE_COST
 EMAILS_PER_QUERY = CUSTOMERS_PAGE // 2
 

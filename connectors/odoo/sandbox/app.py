@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from connectors.models import LocationKind
+from connectors.models import Identity, LocationKind
+from connectors.odoo.mapping import CUSTOMER_NUMBER
 from connectors.odoo.query import slug
 from connectors.odoo.sandbox.orm import Field, Model, OdooError, Registry, value_error
 from connectors.odoo.sandbox.seed import SYSTEM, Seeded, build_registry
@@ -322,6 +323,12 @@ class OdooSandbox(Sandbox):
         for order in orders.values():
             counts[order["partner_id"]] = counts.get(order["partner_id"], 0) + 1
         busy = next(partner for partner in customers if counts.get(partner, 0) >= 2)
+        listed = [
+            record
+            for record in partners.values()
+            if record.get("active") and (record.get("customer_rank") or 0) > 0
+        ]
+        numbered = [partners[i]["ref"] for i in customers if partners[i]["ref"]]
         return Samples(
             product_ids=tuple(str(t["id"]) for t in sold[:5]),
             product_handles=tuple(slug(t["name"], t["id"]) for t in sold[5:10]),
@@ -334,7 +341,14 @@ class OdooSandbox(Sandbox):
             missing_product_id="999999",
             missing_customer_id="999999",
             missing_order_id="999999",
-            extra={"product_count": len(sold), "database": self.database},
+            extra={
+                "product_count": len(sold),
+                "database": self.database,
+                "customer_count": len(listed),
+                "customer_identities": [
+                    Identity(CUSTOMER_NUMBER, number) for number in numbered[1:4]
+                ],
+            },
         )
 
     # -- knobs -----------------------------------------------------------------------

@@ -428,11 +428,28 @@ def _to_json(spec: Field, stored: Any) -> Any:
 
 
 def _like(operator: str, value: str) -> re.Pattern[str]:
-    """SQL ``LIKE`` to a regex: ``%`` any run, ``_`` any one character; ``like`` and
-    ``ilike`` look for the value anywhere, ``=like`` and ``=ilike`` match it whole."""
+    """SQL ``LIKE`` to a regex: ``%`` any run, ``_`` any one character, ``\\`` makes the
+    next character literal (PostgreSQL's default ``ESCAPE``); ``like`` and ``ilike`` look
+    for the value anywhere (Odoo wraps it in ``%`` without escaping it), ``=like`` and
+    ``=ilike`` match it whole. A pattern ending in a lone backslash is PostgreSQL's error."""
     if operator in ("like", "ilike"):
         value = f"%{value}%"
-    parts = ("." if ch == "_" else ".*" if ch == "%" else re.escape(ch) for ch in value)
+    parts: list[str] = []
+    position = 0
+    while position < len(value):
+        char = value[position]
+        if char == "\\":
+            if position + 1 == len(value):
+                raise OdooError(
+                    500,
+                    "psycopg2.errors.InvalidEscapeSequence",
+                    "LIKE pattern must not end with escape character",
+                )
+            parts.append(re.escape(value[position + 1]))
+            position += 2
+            continue
+        parts.append("." if char == "_" else ".*" if char == "%" else re.escape(char))
+        position += 1
     flags = re.IGNORECASE | re.DOTALL if "ilike" in operator else re.DOTALL
     return re.compile("".join(parts), flags)
 

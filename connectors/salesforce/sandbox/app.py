@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from connectors.models import Identity
 from connectors.salesforce.sandbox.seed import State, build_state, record_id
 from connectors.salesforce.sandbox.soql import SCHEMA, Path, Query, SoqlError, parse
 from connectors.sandbox import Samples, Sandbox
@@ -148,6 +149,12 @@ class SalesforceSandbox(Sandbox):
             missing_customer_id=record_id("003", 2_169_999_999),
             extra={
                 "contact_count": len(state.contacts),
+                "customer_count": len(state.contacts),
+                "customer_identities": [
+                    Identity("customer_number", number)
+                    for contact in state.contacts.values()
+                    if (number := contact["Customer_Number__c"])
+                ][2:5],
                 "duplicated_email": state.contacts[twice[0]]["Email"].lower(),
                 "duplicated_ids": tuple(twice),
             },

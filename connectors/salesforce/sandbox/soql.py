@@ -3,14 +3,17 @@
     SELECT <field>[, <field>...]         fields of the object, or Relationship.Field
     FROM <object>                         the objects in ``SCHEMA``
     [WHERE <condition>]                   =, !=, <>, <, <=, >, >=, LIKE, [NOT] IN (...),
-                                          AND / OR (not mixed without parentheses), NOT
+                                          AND / OR (not mixed without parentheses), NOT;
+                                          <, <=, >, >= on Id (keyset paging), not on
+                                          references or booleans
     [ORDER BY <field> [ASC|DESC] [NULLS FIRST|LAST], ...]
     [LIMIT n] [OFFSET n]
 
 String literals are single-quoted with Salesforce's escape sequences (``\\'``, ``\\\\``,
 ``\\"``, ``\\n``/``\\N``, ``\\r``/``\\R``, ``\\t``/``\\T``, ``\\b``/``\\B``, ``\\f``/``\\F``,
 ``\\uXXXX``; ``\\_`` and ``\\%`` in LIKE only); any other backslash is an error, as it is
-in Salesforce. Keywords and names are case-insensitive; text comparisons too. Anything
+in Salesforce. Keywords and names are case-insensitive; text comparisons too, but IDs
+compare and sort as the case-sensitive strings they are (18 characters). Anything
 outside the subset is refused with ``MALFORMED_QUERY`` (what Salesforce answers for
 syntax it does not know), never guessed at. Errors carry Salesforce's message layout:
 the query, a caret, ``ERROR at Row:1:Column:N`` and the reason.
@@ -239,13 +242,17 @@ class Query:
         for path, descending, nulls_first in reversed(self.order):
             present = [row for row in matched if resolve(row, path) is not None]
             absent = [row for row in matched if resolve(row, path) is None]
-            present.sort(key=lambda row: _sort_key(resolve(row, path)), reverse=descending)
+            present.sort(
+                key=lambda row: _sort_key(resolve(row, path), path.type), reverse=descending
+            )
             matched = absent + present if nulls_first else present + absent
         end = None if self.limit is None else self.offset + self.limit
         return matched[self.offset : end]
 
 
-def _sort_key(value: Any) -> Any:
+def _sort_key(value: Any, kind: str) -> Any:
+    if kind in _IDS:
+        return value  # IDs are case-sensitive: "a" and "A" are different base-62 digits
     return value.lower() if isinstance(value, str) else value
 
 
@@ -435,9 +442,7 @@ class _Parser:
         operator = self.expect("op")
         token = self.token
         value = self.value_for(path, self.literal(), token)
-        if operator.text in ("<", "<=", ">", ">=") and (
-            path.type == "boolean" or path.type in _IDS
-        ):
+        if operator.text in ("<", "<=", ">", ">=") and path.type in ("boolean", "reference"):
             raise self.fail(
                 operator.start,
                 "INVALID_QUERY_FILTER_OPERATOR",
@@ -565,14 +570,14 @@ def _equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def _compare(op: str, left: Any, right: Any) -> bool:
+def _compare(op: str, left: Any, right: Any, kind: str) -> bool:
     if op == "=":
         return _equal(left, right)
     if op == "!=":
         return not _equal(left, right)
     if left is None or right is None:
         return False
-    left, right = _sort_key(left), _sort_key(right)
+    left, right = _sort_key(left, kind), _sort_key(right, kind)
     if op == "<":
         return bool(left < right)
     if op == "<=":
@@ -599,4 +604,4 @@ def _holds(condition: Condition, row: R, resolve: Callable[[R, Path], Any]) -> b
     if op == "LIKE":
         pattern: re.Pattern[str] = condition.values[0]
         return isinstance(value, str) and pattern.fullmatch(value) is not None
-    return _compare(op, value, condition.values[0])
+    return _compare(op, value, condition.values[0], condition.path.type)

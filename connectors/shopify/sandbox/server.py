@@ -175,6 +175,7 @@ class ShopifySandbox(Sandbox):
             extra={
                 "product_count": len(state.products),
                 "variant_count": len(state.variants),
+                "customer_count": len(state.customers),
                 "shop_currency": state.shop["currencyCode"],
             },
         )

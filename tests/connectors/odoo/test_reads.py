@@ -194,6 +194,24 @@ async def test_an_email_lookup_matches_whole_addresses_only(
 
 
 @pytest.mark.anyio
+async def test_an_email_with_like_wildcards_and_a_backslash_is_found(
+    connector: Any, sandbox: OdooSandbox
+) -> None:
+    # RFC 5322 allows a quoted "\\" in the local part; to ilike it is the escape character.
+    odd = sandbox.registry.create(
+        "res.partner", {"name": "Odd", "email": "50%_back\\slash@example.com", "active": True}
+    )
+    decoy = sandbox.registry.create(
+        "res.partner", {"name": "Decoy", "email": "50x-backslash@example.com", "active": True}
+    )
+
+    [found] = await connector.customers_by_email(["50%_back\\slash@example.com"])
+
+    assert [c.external_id for c in found] == [str(odd)]
+    assert str(decoy) not in [c.external_id for c in found]
+
+
+@pytest.mark.anyio
 async def test_customers_carry_the_retailers_customer_number(
     connector: Any, sandbox: OdooSandbox
 ) -> None:

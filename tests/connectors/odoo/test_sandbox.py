@@ -375,6 +375,44 @@ def test_domains_evaluate_as_odoo_does(
     assert _ids(sandbox, "product.product", domain, order="id") == expected
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("50%", ["50% off", "50%", "500 off"]),
+        ("50\\%", ["50% off", "50%"]),
+        ("a_b", ["a_b", "axb"]),
+        ("a\\_b", ["a_b"]),
+        ("back\\\\slash", ["back\\slash"]),
+    ],
+    ids=[
+        "percent-is-a-wildcard",
+        "escaped-percent",
+        "underscore-is-any-char",
+        "escaped-underscore",
+        "escaped-backslash",
+    ],
+)
+def test_like_patterns_honour_postgresqls_backslash_escape(
+    sandbox: OdooSandbox, pattern: str, expected: list[str]
+) -> None:
+    # Odoo wraps an ilike value in %...% and leaves the rest to PostgreSQL: % and _ are
+    # wildcards unless a backslash escapes them.
+    names = ["50% off", "50%", "500 off", "a_b", "axb", "back\\slash"]
+    ids = [sandbox.registry.create("res.country", {"name": name}) for name in names]
+    found = _ids(
+        sandbox, "res.country", [["id", "in", ids], ["name", "ilike", pattern]], order="id"
+    )
+    assert [names[ids.index(i)] for i in found] == expected
+
+
+def test_a_like_pattern_ending_in_a_lone_backslash_is_postgresqls_error(
+    sandbox: OdooSandbox,
+) -> None:
+    with pytest.raises(OdooError) as caught:
+        _ids(sandbox, "res.partner", [["name", "=ilike", "x\\"]])
+    assert caught.value.name == "psycopg2.errors.InvalidEscapeSequence"
+
+
 def test_a_one2many_path_matches_any_related_record(sandbox: OdooSandbox) -> None:
     found = _ids(
         sandbox, "product.template", [["product_variant_ids.default_code", "=", "NL-1002-GRY-M"]]

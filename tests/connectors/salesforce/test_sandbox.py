@@ -352,6 +352,21 @@ async def test_string_escapes_are_decoded_and_injection_stays_a_literal(
             "invalid ID field: abc",
         ),
         (
+            "SELECT Id FROM Contact WHERE AccountId > '0015g00000AbCdE'",
+            "INVALID_QUERY_FILTER_OPERATOR",
+            "invalid operator on reference field: >",
+        ),
+        (
+            "SELECT Id FROM Contact WHERE HasOptedOutOfEmail < true",
+            "INVALID_QUERY_FILTER_OPERATOR",
+            "invalid operator on boolean field: <",
+        ),
+        (
+            "SELECT Id FROM Contact WHERE Id > 'abc'",
+            "INVALID_QUERY_FILTER_OPERATOR",
+            "invalid ID field: abc",
+        ),
+        (
             "SELECT Id FROM Contact WHERE HasOptedOutOfEmail = 'true'",
             "INVALID_QUERY_FILTER_OPERATOR",
             "must be of type boolean",
@@ -380,6 +395,9 @@ async def test_string_escapes_are_decoded_and_injection_stays_a_literal(
         "like-escape-outside-like",
         "unterminated-string",
         "invalid-id",
+        "range-on-reference",
+        "range-on-boolean",
+        "range-on-an-invalid-id",
         "quoted-boolean",
         "unquoted-string",
         "aggregate",
@@ -437,6 +455,29 @@ def test_like_patterns_honour_wildcards_and_their_escapes() -> None:
     assert emails("SELECT Id FROM Contact WHERE Email LIKE 'a_b%'") == ["a_b@x.de", "axb@x.de"]
     assert emails("SELECT Id FROM Contact WHERE Email LIKE 'a\\_b%'") == ["a_b@x.de"]
     assert emails("SELECT Id FROM Contact WHERE Email LIKE '%\\%%'") == ["50%@x.de"]
+
+
+def test_ids_compare_and_sort_case_sensitively_for_keyset_paging() -> None:
+    # "A", "a" and "B" are different base-62 digits; compared without case, "…a" would
+    # sort beside "…A" and before "…B", and a keyset walk would skip or repeat records.
+    upper_a, lower_a, upper_b = (
+        canonical_id(f"0035g000000000{digit}") or "" for digit in ("A", "a", "B")
+    )
+    rows: list[dict[str, Any]] = [{"Id": i} for i in (lower_a, upper_b, upper_a)]
+
+    def walk(soql: str) -> list[str]:
+        return [r["Id"] for r in parse(soql).run(rows, lambda row, path: row.get(path.parts[0]))]
+
+    assert walk("SELECT Id FROM Contact ORDER BY Id") == [upper_a, upper_b, lower_a]
+    assert walk(f"SELECT Id FROM Contact WHERE Id > '{upper_a}' ORDER BY Id LIMIT 1") == [upper_b]
+    assert walk(f"SELECT Id FROM Contact WHERE Id >= '{upper_b[:15]}' ORDER BY Id DESC") == [
+        lower_a,
+        upper_b,
+    ]
+    assert walk(f"SELECT Id FROM Contact WHERE Id < '{lower_a}' AND Id <= '{upper_b}'") == [
+        upper_b,
+        upper_a,
+    ]
 
 
 @pytest.mark.anyio

@@ -131,6 +131,13 @@ COSTS = [
         lambda n: 2 + n * queries.CUSTOMER_NODE_COST,
     ),
     (
+        "customer-list",
+        queries.CUSTOMERS_QUERY,
+        lambda n: {"first": n},
+        queries.CUSTOMERS_PAGE,
+        lambda n: 2 + n * queries.CUSTOMER_NODE_COST,
+    ),
+    (
         "orders-by-id",
         queries.ORDERS_BY_ID_QUERY,
         lambda n: {"ids": IDS[:n]},
@@ -217,6 +224,7 @@ async def test_the_connector_sends_only_registered_documents(anyio_backend: str)
         await connector.levels(list(samples.skus), list(samples.location_ids[:2]))
         await connector.customers(list(samples.customer_ids))
         await connector.customers_by_email(list(samples.customer_emails))
+        await connector.list_customers(first=3, query="becker")
         await connector.orders(list(samples.order_ids))
         assert samples.customer_with_orders
         await connector.orders_for_customers([OrderPageRequest(samples.customer_with_orders, 2)])
@@ -226,5 +234,5 @@ async def test_the_connector_sends_only_registered_documents(anyio_backend: str)
         for size in range(1, largest + 1)
     }
     sent = [request.json()["query"] for request in sandbox.api_calls()]
-    assert len(sent) == 12
+    assert len(sent) == 13
     assert all(query in known for query in sent)
