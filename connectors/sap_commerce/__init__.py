@@ -1,7 +1,9 @@
 """SAP Commerce Cloud connector: catalog, stock, customers and orders.
 
 OCC v2 (REST) for products, points of service, users and orders; the Integration API
-(OData v2, ``InboundStockLevel``) for stock per warehouse. See ``docs/connectors/sap_commerce.md``.
+(OData v2) for stock per warehouse (``InboundStockLevel``) and, when their paths are set, for
+customers and orders in batches (``InboundCustomer``, ``InboundOrder``). See
+``docs/connectors/sap_commerce.md``.
 """
 
 from __future__ import annotations

@@ -187,9 +187,12 @@ class OccApi:
         query = query_string([*params, ("lang", settings.language), ("curr", settings.currency)])
         return f"{settings.root}/occ/v2/{site}{path}?{query}"
 
-    def odata_url(self, entity_set: str, params: Sequence[tuple[str, str | int]]) -> str:
-        settings = self._settings
-        return f"{settings.root}{settings.stock_api_path}/{entity_set}?{query_string(params)}"
+    def odata_url(
+        self, service_path: str, entity_set: str, params: Sequence[tuple[str, str | int]]
+    ) -> str:
+        """``{base_url}{service_path}/{entity_set}?...``: an integration object's entity set."""
+        root = self._settings.root
+        return f"{root}{service_path}/{entity_set}?{query_string(params)}"
 
     async def get(self, url: str, *, missing_ok: bool = False) -> Any:
         """The JSON at ``url``; ``None`` when ``missing_ok`` and OCC says the record is unknown."""
@@ -209,6 +212,15 @@ class OccApi:
             "GET", url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}
         )
         return await send(self._client, request, connector=self._connector)
+
+    def _settings_for(self, path: str) -> str:
+        """The settings that make up ``path``, for a 404 to name."""
+        settings = self._settings
+        for name in ("stock_api_path", "customer_api_path", "order_api_path"):
+            service = getattr(settings, name)
+            if service and path.startswith(service.rstrip("/") + "/"):
+                return f"base_url and {name}"
+        return "base_url and base_site"
 
     def _read(self, response: httpx.Response, *, missing_ok: bool) -> Any:
         status = response.status_code
@@ -233,10 +245,10 @@ class OccApi:
         if kind == "UnknownIdentifierError" and missing_ok:
             return None
         if kind is None:
-            hint = ": check base_url, base_site and stock_api_path" if status == 404 else ""
+            path = response.request.url.path
+            hint = f": check {self._settings_for(path)}" if status == 404 else ""
             raise UnexpectedResponse(
-                f"HTTP {status} from {response.request.url.path} without an OCC or OData "
-                f"error body{hint}",
+                f"HTTP {status} from {path} without an OCC or OData error body{hint}",
                 connector=connector,
             )
         raise RejectedByVendor(message or kind, connector=connector, code=kind)

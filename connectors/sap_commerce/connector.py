@@ -8,15 +8,26 @@ Calls per batch (see ``docs/connectors/sap_commerce.md``):
     levels                                     1 Integration API call per URL-sized chunk of
                                                SKUs (a 50-product page: 1); with named
                                                locations, 1 stores call first
-    customers / customers_by_email             1 user call per key (OCC has no bulk lookup)
-    orders                                     1 order call per key (orders live under users)
-    orders_for_customers                       per customer: 1 history call + 1 per order
+
+Customers and orders, with ``customer_api_path`` / ``order_api_path`` set (the Integration
+API) and without (OCC):
+
+                                   Integration API                  OCC
+    customers / customers_by_email 1 call per URL-sized chunk       1 user call per key
+    list_customers                 1 call                           (not offered)
+    orders                         1 call per URL-sized chunk       1 order call per key
+    orders_for_customers           first pages: 1 call per chunk    per customer: 1 history
+                                   of customers, at most 1 more,    call + 1 per order
+                                   then 1 per customer left;
+                                   later pages: 1 per customer
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -38,6 +49,7 @@ from connectors.models import (
 from connectors.sap_commerce import mapping
 from connectors.sap_commerce.api import OccApi, reading
 from connectors.sap_commerce.query import (
+    any_of,
     chunk_terms,
     decode_cursor,
     encode_cursor,
@@ -46,6 +58,7 @@ from connectors.sap_commerce.query import (
     search_query,
     searchable_code,
     stock_filter,
+    substring_of,
 )
 from connectors.sap_commerce.settings import SapCommerceSettings
 
@@ -66,7 +79,20 @@ STORE_FIELDS = (
 HISTORY_FIELDS = "orders(code,placed),pagination(DEFAULT)"
 #: Integration API page size; the server may serve fewer (its page-size cap), and the
 #: connector pages on with ``$skip`` until ``__count`` is reached.
-STOCK_PAGE_SIZE = 1000
+ODATA_PAGE_SIZE = 1000
+CUSTOMER_EXPAND = (
+    "defaultShipmentAddress,defaultShipmentAddress/country,defaultShipmentAddress/region,"
+    "addresses,addresses/country,addresses/region"
+)
+ORDER_EXPAND = "user,currency,status,deliveryStatus,salesApplication,entries,entries/product"
+#: Newest first; the code breaks ties, so every order has one place and offsets are stable.
+ORDER_SORT = "date desc,code desc"
+#: A shared window of orders holds this many rows per row its pages need (``first + 1``
+#: each): the slack fills, in the same call, the pages of customers whose orders are older
+#: than other customers' recent ones.
+WINDOW_SLACK = 2
+#: Shared windows before the customers still unfilled get a call each.
+WINDOW_ROUNDS = 2
 
 
 class SapCommerceConnector(Connector[SapCommerceSettings]):
@@ -79,12 +105,20 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
     )
     sandbox = "connectors.sap_commerce.sandbox:SapCommerceSandbox"
 
+    #: :class:`~connectors.capabilities.CustomerDirectory`'s method, bound in ``__init__``
+    #: only when ``customer_api_path`` is set: OCC cannot list users, and the gateway asks
+    #: ``isinstance(connector, CustomerDirectory)``, which a method on the class would
+    #: always answer yes.
+    list_customers: Callable[..., Awaitable[Page[Customer]]]
+
     def __init__(
         self, settings: SapCommerceSettings, client: httpx.AsyncClient, *, instance: str = ""
     ) -> None:
         super().__init__(settings, client, instance=instance)
         self._api = OccApi(settings, client, connector=self.instance)
         self._per_key = asyncio.Semaphore(settings.max_concurrency)
+        if settings.customer_api_path is not None:
+            self.list_customers = partial(self._list_customers, settings.customer_api_path)
 
     async def ping(self) -> None:
         """A token, then the cheapest authenticated read the connector relies on."""
@@ -110,6 +144,62 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
         """A call made once per key: capped at ``max_concurrency`` at a time."""
         async with self._per_key:
             return await self._api.get(url, missing_ok=True)
+
+    async def _odata_page(
+        self, url: str, what: str, *, skip: int, top: int
+    ) -> tuple[list[JSON], int]:
+        """One Integration API page and the count of every match (``$inlinecount``). A
+        service that leaves the count out is taken to have more whenever the page is full."""
+        data = await self._api.get(url)
+        with reading(self.instance, what):
+            body = data["d"]
+            rows = list(body["results"])
+            more = 1 if len(rows) >= top else 0
+            count = int(body.get("__count", skip + len(rows) + more))
+        return rows, count
+
+    async def _odata_all(self, url: Callable[[int], str], what: str) -> list[JSON]:
+        """Every match, paging on with ``$skip`` (``url(skip)``) until the count is reached."""
+        rows: list[JSON] = []
+        while True:
+            batch, count = await self._odata_page(
+                url(len(rows)), what, skip=len(rows), top=ODATA_PAGE_SIZE
+            )
+            rows.extend(batch)
+            if not batch or len(rows) >= count:
+                return rows
+
+    async def _odata_keys(
+        self,
+        service: str,
+        entity_set: str,
+        path: str,
+        keys: Sequence[str],
+        extra: Sequence[tuple[str, str]],
+    ) -> list[JSON]:
+        """Entities whose ``path`` is one of ``keys``: one call per URL-sized chunk."""
+
+        def url(chunk: Sequence[str], skip: int) -> str:
+            return self._api.odata_url(
+                service,
+                entity_set,
+                [
+                    ("$filter", any_of(path, chunk)),
+                    *extra,
+                    ("$top", ODATA_PAGE_SIZE),
+                    ("$skip", skip),
+                    ("$inlinecount", "allpages"),
+                ],
+            )
+
+        budget = self.settings.max_url_bytes - len(url([], 10**6))
+        chunks = chunk_terms(
+            keys, budget=budget, cost=lambda key: encoded_len(f"{path} eq {odata_string(key)} or ")
+        )
+        pages = await self._all(
+            self._odata_all(partial(url, chunk), entity_set) for chunk in chunks
+        )
+        return [row for page in pages for row in page]
 
     async def _window(
         self,
@@ -318,11 +408,12 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
         # Without a warehouse filter, the warehouses' stores come along (see ``levels``).
         expand = "warehouse" if warehouses else "warehouse,warehouse/pointsOfService"
         return self._api.odata_url(
+            self.settings.stock_api_path,
             "StockLevels",
             [
                 ("$filter", stock_filter(codes, warehouses)),
                 ("$expand", expand),
-                ("$top", STOCK_PAGE_SIZE),
+                ("$top", ODATA_PAGE_SIZE),
                 ("$skip", skip),
                 ("$inlinecount", "allpages"),
             ],
@@ -342,22 +433,11 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
             budget=budget,
             cost=lambda code: encoded_len(f"productCode eq {odata_string(code)} or "),
         )
-        pages = await self._all(self._stock_chunk(chunk, warehouses) for chunk in chunks)
+        pages = await self._all(
+            self._odata_all(partial(self._stock_url, chunk, warehouses), "stock levels")
+            for chunk in chunks
+        )
         return [row for page in pages for row in page]
-
-    async def _stock_chunk(
-        self, codes: Sequence[str], warehouses: Sequence[str] | None
-    ) -> list[JSON]:
-        rows: list[JSON] = []
-        while True:
-            data = await self._api.get(self._stock_url(codes, warehouses, len(rows)))
-            with reading(self.instance, "stock levels"):
-                body = data["d"]
-                batch = list(body["results"])
-                count = int(body.get("__count", len(rows) + len(batch)))
-            rows.extend(batch)
-            if not batch or len(rows) >= count:
-                return rows
 
     # -- customers ---------------------------------------------------------------------
 
@@ -375,23 +455,90 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
                 data, source=self.instance, email_verified=self.settings.emails_verified
             )
 
+    async def _users(self, uids: Sequence[str]) -> dict[str, Customer | None]:
+        """One OCC ``/users/{uid}`` call per uid: OCC has no bulk user lookup."""
+        unique = list(dict.fromkeys(uids))
+        return dict(zip(unique, await self._all(self._user(uid) for uid in unique), strict=True))
+
+    async def _integration_customers(
+        self, service: str, uids: Sequence[str]
+    ) -> dict[str, Customer | None]:
+        """Customers by uid from the customer integration object: one call per URL-sized
+        chunk. Only shoppers (:func:`~connectors.sap_commerce.mapping.is_customer_uid`)."""
+        wanted = [uid for uid in dict.fromkeys(uids) if uid and mapping.is_customer_uid(uid)]
+        rows = (
+            await self._odata_keys(
+                service, "Customers", "uid", wanted, [("$expand", CUSTOMER_EXPAND)]
+            )
+            if wanted
+            else []
+        )
+        found = self._customers_from(rows)
+        return {customer.external_id: customer for customer in found}
+
+    def _customers_from(self, rows: Iterable[JSON]) -> list[Customer]:
+        with reading(self.instance, "customers"):
+            return [
+                mapping.integration_customer(
+                    row, source=self.instance, email_verified=self.settings.emails_verified
+                )
+                for row in rows
+            ]
+
+    async def _customers_by_uid(self, uids: Sequence[str]) -> dict[str, Customer | None]:
+        service = self.settings.customer_api_path
+        if service is None:
+            return await self._users(uids)
+        return await self._integration_customers(service, uids)
+
     async def customers(self, ids: Sequence[str]) -> list[Customer | None]:
-        """One ``/users/{uid}`` call per ID: OCC has no bulk user lookup."""
-        unique = list(dict.fromkeys(ids))
-        found = dict(zip(unique, await self._all(self._user(uid) for uid in unique), strict=True))
-        return [found[uid] for uid in ids]
+        """Customers by uid: one call per URL-sized chunk from the customer integration
+        object, else one OCC ``/users/{uid}`` call each."""
+        found = await self._customers_by_uid(ids)
+        return [found.get(uid) for uid in ids]
 
     async def customers_by_email(self, emails: Sequence[str]) -> list[list[Customer]]:
         """A customer's uid is their e-mail, lower-cased, so this is :meth:`customers`."""
         keys = [email.strip().lower() for email in emails]
-        unique = list(dict.fromkeys(keys))
-        found = dict(zip(unique, await self._all(self._user(key) for key in unique), strict=True))
+        found = await self._customers_by_uid(keys)
         return [
-            [customer] if (customer := found[key]) and (customer.email or "").lower() == key else []
+            [customer]
+            if (customer := found.get(key)) and (customer.email or "").lower() == key
+            else []
             for key in keys
         ]
 
-    # -- orders ------------------------------------------------------------------------
+    async def _list_customers(
+        self, service: str, *, first: int, after: str | None = None, query: str | None = None
+    ) -> Page[Customer]:
+        """Shoppers by uid from the customer integration object at ``service`` (bound as
+        ``list_customers`` when ``customer_api_path`` is set): their uid holds an ``@``
+        (which leaves out ``anonymous`` and employees), and free text is found in the uid
+        (lower-cased, as uids are) or in the name (as typed)."""
+        size = self._size(first)
+        offset = self._offset(after)
+        condition = substring_of("@", "uid")
+        text = " ".join((query or "").split())
+        if text:
+            either = f"{substring_of(text.lower(), 'uid')} or {substring_of(text, 'name')}"
+            condition = f"{condition} and ({either})"
+        url = self._api.odata_url(
+            service,
+            "Customers",
+            [
+                ("$filter", condition),
+                ("$orderby", "uid"),
+                ("$expand", CUSTOMER_EXPAND),
+                ("$top", size),
+                ("$skip", offset),
+                ("$inlinecount", "allpages"),
+            ],
+        )
+        rows, total = await self._odata_page(url, "customers", skip=offset, top=size)
+        customers = self._customers_from(rows)
+        return self._page(customers, offset=offset, consumed=len(rows), total=total)
+
+    # -- orders: OCC -------------------------------------------------------------------
 
     async def _order(self, user_id: str, code: str) -> Order | None:
         url = self._api.occ_url(
@@ -405,7 +552,12 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
             return mapping.order(data, source=self.instance, user_id=user_id)
 
     async def orders(self, ids: Sequence[str]) -> list[Order | None]:
-        """One order call per ID (``"{uid}|{code}"``): OCC reads orders only under a user."""
+        """Orders by ``"{uid}|{code}"``: from the order integration object, one call per
+        URL-sized chunk of codes; from OCC, one call per ID (it reads orders only under
+        their user). An ID whose uid is not the order's user's names nothing."""
+        service = self.settings.order_api_path
+        if service is not None:
+            return await self._integration_orders(service, ids)
 
         async def one(external_id: str) -> Order | None:
             parts = mapping.split_order_id(external_id)
@@ -416,8 +568,13 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
         return [found[i] for i in ids]
 
     async def orders_for_customers(self, requests: Sequence[OrderPageRequest]) -> list[Page[Order]]:
-        """Per customer, one order-history page, then each order's details: the history
-        lists neither lines nor totals beyond the grand total."""
+        """One page of each customer's orders, newest first. From the order integration
+        object, see :meth:`_integration_order_pages`; from OCC, per customer one
+        order-history page, then each order's details (the history lists neither lines nor
+        totals beyond the grand total)."""
+        service = self.settings.order_api_path
+        if service is not None:
+            return await self._integration_order_pages(service, requests)
         return await self._all(self._history(request) for request in requests)
 
     async def _history(self, request: OrderPageRequest) -> Page[Order]:
@@ -447,6 +604,165 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
         details = await self._all(self._order(user_id, code) for code in codes)
         orders = [order for order in details if order is not None]
         return self._page(orders, offset=offset, consumed=len(rows), total=total)
+
+    # -- orders: Integration API -------------------------------------------------------
+
+    def _orders_from(self, rows: Iterable[JSON]) -> list[Order]:
+        with reading(self.instance, "orders"):
+            return [mapping.integration_order(row, source=self.instance) for row in rows]
+
+    async def _integration_orders(self, service: str, ids: Sequence[str]) -> list[Order | None]:
+        codes = [parts[1] for i in dict.fromkeys(ids) if (parts := mapping.split_order_id(i))]
+        rows = (
+            await self._odata_keys(
+                service, "Orders", "code", list(dict.fromkeys(codes)), [("$expand", ORDER_EXPAND)]
+            )
+            if codes
+            else []
+        )
+        found = {order.external_id: order for order in self._orders_from(rows)}
+        return [found.get(i) for i in ids]
+
+    def _order_url(self, service: str, uids: Sequence[str], *, top: int, skip: int) -> str:
+        return self._api.odata_url(
+            service,
+            "Orders",
+            [
+                ("$filter", any_of("user/uid", uids)),
+                ("$orderby", ORDER_SORT),
+                ("$expand", ORDER_EXPAND),
+                ("$top", top),
+                ("$skip", skip),
+                ("$inlinecount", "allpages"),
+            ],
+        )
+
+    async def _integration_order_pages(
+        self, service: str, requests: Sequence[OrderPageRequest]
+    ) -> list[Page[Order]]:
+        """First pages come from shared windows (:meth:`_first_pages`); a page after a
+        cursor is the customer's own call, ``$skip`` = the cursor's offset."""
+        plans = [
+            (r.customer_external_id, self._size(r.first), self._offset(r.after)) for r in requests
+        ]
+        firsts: dict[str, int] = {}
+        for uid, size, offset in plans:
+            if uid and offset == 0:
+                firsts[uid] = max(size, firsts.get(uid, 0))
+        later = list(dict.fromkeys(plan for plan in plans if plan[0] and plan[2] > 0))
+        known: dict[str, _Known] = {}
+        pages: dict[tuple[str, int, int], Page[Order]] = {}
+
+        async def first_pages() -> None:
+            known.update(await self._first_pages(service, firsts))
+
+        async def page_after(uid: str, size: int, offset: int) -> None:
+            orders, total = await self._own_page(service, uid, size=size, skip=offset)
+            pages[uid, size, offset] = self._page(
+                orders, offset=offset, consumed=len(orders), total=total
+            )
+
+        await self._all([first_pages(), *(page_after(*plan) for plan in later)])
+
+        def answer(uid: str, size: int, offset: int) -> Page[Order]:
+            if not uid:
+                return Page(items=[], total_count=0)
+            return known[uid].page(size) if offset == 0 else pages[uid, size, offset]
+
+        return [answer(*plan) for plan in plans]
+
+    async def _first_pages(self, service: str, sizes: Mapping[str, int]) -> dict[str, _Known]:
+        """The first page of each customer's orders (``sizes``: uid -> page size).
+
+        One query for a chunk of customers, newest first, holds each customer's newest
+        orders: restricted to one customer, a prefix of that customer's own list. A page is
+        settled when the window holds every match (the count says so) or more of the
+        customer's orders than the page (so it is full and has a next page). Customers left
+        are asked again together, once; then each on their own.
+        """
+        known: dict[str, _Known] = {}
+        pending = dict(sizes)
+        for _ in range(WINDOW_ROUNDS):
+            if not pending:
+                break
+            chunks = self._window_chunks(service, pending)
+            windows = await self._all(
+                self._shared_window(service, chunk, pending) for chunk in chunks
+            )
+            for chunk, (orders, whole) in zip(chunks, windows, strict=True):
+                by_uid: dict[str, list[Order]] = {}
+                for order in orders:
+                    by_uid.setdefault(order.customer_external_id or "", []).append(order)
+                for uid in chunk:
+                    mine = by_uid.get(uid, [])
+                    if whole:
+                        known[uid] = _Known(mine, len(mine))
+                    elif len(mine) > pending[uid]:
+                        known[uid] = _Known(mine, None)
+            pending = {uid: size for uid, size in pending.items() if uid not in known}
+        left = list(pending.items())
+        own = await self._all(self._own_page(service, uid, size=size, skip=0) for uid, size in left)
+        for (uid, _), (orders, total) in zip(left, own, strict=True):
+            known[uid] = _Known(orders, total)
+        return known
+
+    def _window_chunks(self, service: str, sizes: Mapping[str, int]) -> list[list[str]]:
+        """Customers in groups whose window fits in one Integration API page, each cut into
+        chunks whose URL fits in ``max_url_bytes``."""
+        groups: list[list[str]] = [[]]
+        rows = 0
+        for uid, size in sizes.items():
+            need = WINDOW_SLACK * (size + 1)
+            if groups[-1] and rows + need > ODATA_PAGE_SIZE:
+                groups.append([])
+                rows = 0
+            groups[-1].append(uid)
+            rows += need
+        budget = self.settings.max_url_bytes - len(
+            self._order_url(service, [], top=ODATA_PAGE_SIZE, skip=0)
+        )
+        return [
+            chunk
+            for group in groups
+            for chunk in chunk_terms(
+                group,
+                budget=budget,
+                cost=lambda uid: encoded_len(f"user/uid eq {odata_string(uid)} or "),
+            )
+        ]
+
+    async def _shared_window(
+        self, service: str, uids: Sequence[str], sizes: Mapping[str, int]
+    ) -> tuple[list[Order], bool]:
+        """The newest orders of ``uids`` together, and whether they are all of them."""
+        top = min(ODATA_PAGE_SIZE, WINDOW_SLACK * sum(sizes[uid] + 1 for uid in uids))
+        url = self._order_url(service, uids, top=top, skip=0)
+        rows, count = await self._odata_page(url, "orders", skip=0, top=top)
+        return self._orders_from(rows), len(rows) >= count
+
+    async def _own_page(
+        self, service: str, uid: str, *, size: int, skip: int
+    ) -> tuple[list[Order], int]:
+        """Orders ``[skip, skip + size)`` of one customer, and how many they have."""
+        url = self._order_url(service, [uid], top=size, skip=skip)
+        async with self._per_key:
+            rows, count = await self._odata_page(url, "orders", skip=skip, top=size)
+        return self._orders_from(rows), count
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The newest of a customer's orders, newest first, and how many they have (``None``:
+    more than these, how many more unknown)."""
+
+    orders: list[Order]
+    total: int | None
+
+    def page(self, size: int) -> Page[Order]:
+        items = self.orders[:size]
+        more = len(self.orders) > len(items) if self.total is None else self.total > len(items)
+        cursor = encode_cursor(len(items)) if more and items else None
+        return Page(items=items, next_cursor=cursor, total_count=self.total)
 
 
 def _warehouses(store: JSON) -> tuple[str, ...]:

@@ -5,13 +5,15 @@ into :class:`~connectors.errors.UnexpectedResponse` at its boundary.
 
 IDs: a product's ``external_id`` and ``handle`` are both its OCC code (SAP has no URL
 handle); a variant's ``external_id`` and ``sku`` are the variant product's code; a
-location's is the point of service ``name``; a customer's is the OCC ``uid``; an order's is
+location's is the point of service ``name``; a customer's is the ``uid``; an order's is
 ``"{uid}|{code}"``, because OCC reads orders only under their user
-(``/users/{uid}/orders/{code}``).
+(``/users/{uid}/orders/{code}``). Records read from the Integration API get the same IDs,
+so an ID handed out in one mode resolves in the other.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -42,9 +44,14 @@ __all__ = [
     "channel",
     "customer",
     "images",
+    "integration_address",
+    "integration_customer",
+    "integration_order",
     "inventory_levels",
+    "is_customer_uid",
     "location",
     "money",
+    "odata_time",
     "order",
     "order_id",
     "order_status",
@@ -73,6 +80,8 @@ _WAITING = {
 }
 _CANCELLED = {"CANCELLED", "CANCELLING", "REJECTED", "APPROVAL_REJECTED"}
 _IMAGE_FORMATS = ("zoom", "product", "superZoom", "thumbnail")
+# OData v2 JSON dates: milliseconds since the epoch (UTC), an optional offset in minutes.
+_ODATA_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 # ISO 4217 currencies whose minor unit is not 2 digits (the common ones).
 _MINOR_UNITS = {
     **dict.fromkeys(("JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"), 0),
@@ -107,6 +116,19 @@ def parse_time(value: str | None) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def odata_time(value: Any) -> datetime | None:
+    """An Integration API (OData v2) date, ``/Date(1785117300000)/`` (milliseconds since the
+    epoch, UTC; a ``DateTimeOffset`` adds ``+0060``, its offset in minutes, which changes
+    nothing about the instant) -> aware UTC datetime. ISO 8601 text is read too."""
+    if value is None or value == "":
+        return None
+    text = str(value)
+    found = _ODATA_DATE.match(text)
+    if found is None:
+        return parse_time(text)
+    return datetime.fromtimestamp(int(found.group(1)) / 1000, tz=UTC)
 
 
 def _absolute(url: str, root: str) -> str:
@@ -427,6 +449,195 @@ def order(data: JSON, *, source: str, user_id: str) -> Order:
             discounts=discounts if discounts and discounts.amount else None,
         ),
         lines=tuple(_line(entry) for entry in data.get("entries") or ()),
+        customer_external_id=uid,
+        customer_email=uid if "@" in uid else None,
+    )
+
+
+# -- Integration API (OData v2) -------------------------------------------------------
+#
+# Integration objects are modelled per installation; these read the attribute names of
+# SAP Commerce's own types (``Customer``, ``Address``, ``Order``, ``OrderEntry``). Related
+# items arrive as entities once expanded and as ``{"__deferred": ...}`` otherwise; enums
+# as items with a ``code``; ``Edm.Double`` and ``Edm.Int64`` values as strings.
+
+
+def _entity(value: Any, what: str) -> JSON | None:
+    """An expanded to-one navigation property; ``None`` when null, a deferred one refused."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what} is not an entity")
+    if "__deferred" in value:
+        raise ValueError(f"{what} was not expanded")
+    return value
+
+
+def _entities(value: Any, what: str) -> list[JSON]:
+    """An expanded to-many navigation property, ``{"results": [...]}``; absent is empty."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping) and "__deferred" in value:
+        raise ValueError(f"{what} was not expanded")
+    rows = value["results"] if isinstance(value, Mapping) else value
+    if not isinstance(rows, list):
+        raise TypeError(f"{what} is not a list of entities")
+    return rows
+
+
+def _enum(value: Any, what: str) -> str | None:
+    """An enum value: its ``code`` once expanded (a bare code is read too)."""
+    if isinstance(value, Mapping):
+        entity = _entity(value, what)
+        return str(entity["code"]) if entity and entity.get("code") is not None else None
+    return str(value) if value is not None else None
+
+
+def _amount(value: Any, currency: str) -> Money | None:
+    """An ``Edm.Double`` amount (sent as a string, ``"221.8"``) in ``currency``, padded to
+    its minor units as OCC prices are; ``None`` when absent."""
+    if value is None or value == "":
+        return None
+    return money({"value": value, "currencyIso": currency})
+
+
+def is_customer_uid(uid: str) -> bool:
+    """Whether a ``Customer`` uid names a shopper: B2C and B2B customers sign in with their
+    e-mail, while the platform's ``anonymous`` customer (and any employee an object
+    modelled on ``User`` would carry: ``admin``, ``csagent``) has no ``@``."""
+    return "@" in uid
+
+
+def _email(uid: str, shown: str | None) -> str | None:
+    # A guest checkout's uid is "<guid>|<email>": the address is the part after the bar.
+    for candidate in (shown, uid):
+        if candidate and "@" in candidate:
+            return candidate.rpartition("|")[2]
+    return None
+
+
+def integration_address(data: Any) -> Address | None:
+    """Integration API ``Address`` -> ``Address``. SAP keeps the street's name and number
+    apart (``streetname``, ``streetnumber``); OCC shows them as ``line1`` and ``line2``, and
+    so does this."""
+    entity = _entity(data, "Address")
+    if not entity:
+        return None
+    country = _entity(entity.get("country"), "Address.country") or {}
+    region = _entity(entity.get("region"), "Address.region") or {}
+    return Address(
+        line1=entity.get("streetname"),
+        line2=entity.get("streetnumber"),
+        city=entity.get("town"),
+        postal_code=entity.get("postalcode"),
+        region=region.get("isocodeShort") or region.get("isocode"),
+        country_code=country.get("isocode"),
+        company=entity.get("company"),
+        first_name=entity.get("firstname"),
+        last_name=entity.get("lastname"),
+        phone=entity.get("phone1") or entity.get("cellphone"),
+    )
+
+
+def integration_customer(data: JSON, *, source: str, email_verified: bool = False) -> Customer:
+    """Integration API ``Customer`` -> ``Customer``, like :func:`customer` reads OCC's
+    ``User``: ``originalUid`` is the uid as typed (OCC's ``displayUid``), ``name`` is split
+    at its first space (``Customer`` has no first or last name), the default address is the
+    default shipment address (OCC's ``defaultAddress``). Beyond OCC: every address in
+    ``addresses`` and ``creationtime``."""
+    uid = str(data["uid"])
+    email = _email(uid, data.get("originalUid"))
+    first: str | None = None
+    last: str | None = None
+    if data.get("name"):
+        first, _, rest = str(data["name"]).partition(" ")
+        last = rest or None
+    default = integration_address(data.get("defaultShipmentAddress"))
+    addresses = [default] if default else []
+    for item in _entities(data.get("addresses"), "Customer.addresses"):
+        found = integration_address(item)
+        if found and found not in addresses:
+            addresses.append(found)
+    return Customer(
+        source=source,
+        external_id=uid,
+        email=email,
+        email_verified=email_verified and email is not None,
+        first_name=first,
+        last_name=last,
+        phones=tuple(dict.fromkeys(a.phone for a in addresses if a.phone)),
+        addresses=tuple(addresses),
+        default_address=default,
+        created_at=odata_time(data.get("creationtime")),
+    )
+
+
+def _integration_line(entry: JSON, currency: str) -> OrderLine:
+    item = _entity(entry.get("product"), "OrderEntry.product") or {}
+    unit = _amount(entry.get("basePrice"), currency)
+    total = _amount(entry.get("totalPrice"), currency)
+    if unit is None or total is None:
+        raise ValueError("order entry without basePrice/totalPrice")
+    code = item.get("code")
+    return OrderLine(
+        sku=str(code) if code else None,
+        title=str(item.get("name") or code or ""),
+        quantity=int(entry["quantity"]),
+        unit_price=unit,
+        total=total,
+        variant_external_id=str(code) if code else None,
+    )
+
+
+def integration_order(data: JSON, *, source: str) -> Order:
+    """Integration API ``Order`` (``entries``, ``entries/product``, ``user``, ``currency``
+    and its enums expanded) -> ``Order``, with the ID and values OCC's ``Order`` gives.
+
+    ``totalPrice`` includes tax unless the order is ``net`` (B2B prices), when ``totalTax``
+    is added: what the customer pays, OCC's ``totalPriceWithTax``.
+    """
+    code = str(data["code"])
+    user = _entity(data.get("user"), "Order.user")
+    currency_item = _entity(data.get("currency"), "Order.currency")
+    if not user or not currency_item:
+        raise ValueError("order without user/currency")
+    uid = str(user["uid"])
+    currency = str(currency_item["isocode"])
+    total = _amount(data.get("totalPrice"), currency)
+    subtotal = _amount(data.get("subtotal"), currency)
+    created = odata_time(data.get("date"))
+    if total is None or subtotal is None or created is None:
+        raise ValueError("order without totalPrice/subtotal/date")
+    tax = _amount(data.get("totalTax"), currency)
+    if data.get("net") is True and tax is not None:
+        total = Money(total.amount + tax.amount, total.currency)
+    discounts = _amount(data.get("totalDiscounts"), currency)
+    entries = sorted(
+        _entities(data.get("entries"), "Order.entries"),
+        key=lambda entry: int(entry.get("entryNumber") or 0),
+    )
+    taken = {
+        "salesApplication": _enum(data.get("salesApplication"), "Order.salesApplication"),
+        "purchaseOrderNumber": data.get("purchaseOrderNumber"),
+    }
+    return Order(
+        source=source,
+        external_id=order_id(uid, code),
+        number=code,
+        channel=channel(taken),
+        status=order_status(
+            _enum(data.get("status"), "Order.status"),
+            _enum(data.get("deliveryStatus"), "Order.deliveryStatus"),
+        ),
+        created_at=created,
+        totals=OrderTotals(
+            subtotal=subtotal,
+            total=total,
+            shipping=_amount(data.get("deliveryCost"), currency),
+            tax=tax,
+            discounts=discounts if discounts and discounts.amount else None,
+        ),
+        lines=tuple(_integration_line(entry, currency) for entry in entries),
         customer_external_id=uid,
         customer_email=uid if "@" in uid else None,
     )

@@ -4,6 +4,9 @@ Batch reads put every key in one URL — OCC's search query (``:relevance:code:A
 and the Integration API's ``$filter`` (``productCode eq 'A' or productCode eq 'B'``) — so
 a long key list is cut into chunks whose URL stays under the ``max_url_bytes`` setting::
 
+    >>> any_of("uid", ["a@x.example", "o'neil@x.example"])
+    "uid eq 'a@x.example' or uid eq 'o''neil@x.example'"
+
     >>> chunk_terms(["A1", "B2", "C3"], budget=4)
     [['A1', 'B2'], ['C3']]
 """
@@ -16,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote
 
 __all__ = [
+    "any_of",
     "chunk_terms",
     "decode_cursor",
     "encode_cursor",
@@ -25,6 +29,7 @@ __all__ = [
     "search_query",
     "searchable_code",
     "stock_filter",
+    "substring_of",
 ]
 
 # Characters OCC and OData read literally in a query value; everything else is escaped.
@@ -79,13 +84,22 @@ def odata_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def any_of(path: str, values: Sequence[str]) -> str:
+    """``path eq 'a' or path eq 'b' ...``: OData v2 has no ``in``."""
+    return " or ".join(f"{path} eq {odata_string(value)}" for value in values)
+
+
+def substring_of(text: str, path: str) -> str:
+    """``substringof('text', path) eq true``: OData v2's "contains" (needle first)."""
+    return f"substringof({odata_string(text)}, {path}) eq true"
+
+
 def stock_filter(product_codes: Sequence[str], warehouse_codes: Sequence[str] | None) -> str:
     """``(productCode eq 'A' or ...) and (warehouse/code eq 'w' or ...)``."""
-    products = " or ".join(f"productCode eq {odata_string(code)}" for code in product_codes)
+    products = any_of("productCode", product_codes)
     if not warehouse_codes:
         return f"({products})"
-    warehouses = " or ".join(f"warehouse/code eq {odata_string(code)}" for code in warehouse_codes)
-    return f"({products}) and ({warehouses})"
+    return f"({products}) and ({any_of('warehouse/code', warehouse_codes)})"
 
 
 def encode_cursor(offset: int) -> str:

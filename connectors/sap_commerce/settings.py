@@ -6,6 +6,8 @@ base_url = "https://api.c4nordlicht-p1-public.model-t.cc.commerce.ondemand.com"
 base_site = "nordlicht"
 client_id = "commerce-gateway"
 client_secret = "${SAP_CLIENT_SECRET}"
+customer_api_path = "/odata2webservices/InboundCustomer"   # optional: batch customer reads
+order_api_path = "/odata2webservices/InboundOrder"         # optional: batch order reads
 location_kinds = { dc-kassel = "DISTRIBUTION_CENTER" }
 """
 
@@ -37,6 +39,14 @@ class SapCommerceSettings:
     currency: str = "EUR"
     #: Where the ``InboundStockLevel`` integration object is exposed.
     stock_api_path: str = "/odata2webservices/InboundStockLevel"
+    #: Where an integration object with root item ``Customer`` (entity set ``Customers``) is
+    #: exposed, e.g. ``"/odata2webservices/InboundCustomer"``. Set, customers are read in
+    #: batches from it and listed; unset, one OCC ``/users/{uid}`` call per customer.
+    customer_api_path: str | None = None
+    #: Where an integration object with root item ``Order`` (entity set ``Orders``) is
+    #: exposed, e.g. ``"/odata2webservices/InboundOrder"``. Set, orders and order pages are
+    #: read in batches from it; unset, OCC's per-user order history and details.
+    order_api_path: str | None = None
     #: The kind of a point of service not named in ``location_kinds``.
     default_location_kind: LocationKind = LocationKind.WAREHOUSE
     #: Point-of-service name -> ``LocationKind`` value, e.g. ``{"dc-kassel": "DISTRIBUTION_CENTER"}``.
@@ -59,8 +69,10 @@ class SapCommerceSettings:
             raise ValueError(f"base_url must start with https://, got {self.base_url!r}")
         if not self.base_site or "/" in self.base_site:
             raise ValueError(f"base_site must be an OCC base site ID, got {self.base_site!r}")
-        if not self.stock_api_path.startswith("/"):
-            raise ValueError(f"stock_api_path must start with '/', got {self.stock_api_path!r}")
+        for name in ("stock_api_path", "customer_api_path", "order_api_path"):
+            path = getattr(self, name)
+            if path is not None and not path.startswith("/"):
+                raise ValueError(f"{name} must start with '/', got {path!r}")
         for name, kind in self.location_kinds.items():
             if kind not in _KINDS:
                 choices = ", ".join(sorted(_KINDS))

@@ -1,5 +1,6 @@
-"""The SAP Commerce sandbox: OCC v2, the OAuth token endpoint and the ``InboundStockLevel``
-Integration API, over the demo retailer's SAP side.
+"""The SAP Commerce sandbox: OCC v2, the OAuth token endpoint and three Integration API
+objects (``InboundStockLevel``, ``InboundCustomer``, ``InboundOrder``), over the demo
+retailer's SAP side.
 
     sandbox = SapCommerceSandbox()
     sandbox.token_ttl_seconds = 5     # tokens issued from now on live 5 s
@@ -14,6 +15,9 @@ import uuid
 from base64 import b64decode
 from binascii import Error as Base64Error
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, quote
 
@@ -25,8 +29,20 @@ from starlette.routing import BaseRoute, Route
 from connectors.models import LocationKind
 from connectors.sandbox import Samples, Sandbox
 from connectors.sap_commerce.sandbox import fields as occ_fields
-from connectors.sap_commerce.sandbox.odata import ODataError, compile_filter
-from connectors.sap_commerce.sandbox.seed import SYSTEM, SearchDoc, State, build_state
+from connectors.sap_commerce.sandbox.odata import (
+    ODataError,
+    Tree,
+    compile_filter,
+    parse_expand,
+    parse_orderby,
+)
+from connectors.sap_commerce.sandbox.seed import (
+    SYSTEM,
+    Int64,
+    SearchDoc,
+    State,
+    build_state,
+)
 
 __all__ = ["SapCommerceSandbox"]
 
@@ -35,10 +51,72 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 TOKEN_PATH = "/authorizationserver/oauth/token"
 STOCK_SERVICE = "/odata2webservices/InboundStockLevel"
+CUSTOMER_SERVICE = "/odata2webservices/InboundCustomer"
+ORDER_SERVICE = "/odata2webservices/InboundOrder"
 _SORTS = ("relevance", "topRated", "name-asc", "name-desc", "price-asc", "price-desc")
 _HISTORY_SORTS = ("byDate", "byOrderNumber")
-_STOCK_FILTERABLE = {"productCode", "warehouse/code", "available", "reserved", "integrationKey"}
-_ODATA_OPTIONS = {"$filter", "$expand", "$top", "$skip", "$inlinecount", "$format"}
+_ODATA_OPTIONS = {"$filter", "$expand", "$orderby", "$top", "$skip", "$inlinecount", "$format"}
+#: Integration object item type -> its navigation properties -> their item types.
+_NAVIGATION: dict[str, dict[str, str]] = {
+    "StockLevel": {"warehouse": "Warehouse"},
+    "Warehouse": {"pointsOfService": "PointOfService"},
+    "Customer": {
+        "type": "CustomerType",
+        "defaultShipmentAddress": "Address",
+        "defaultPaymentAddress": "Address",
+        "addresses": "Address",
+    },
+    "Address": {"country": "Country", "region": "Region"},
+    "Order": {
+        "user": "User",
+        "currency": "Currency",
+        "status": "OrderStatus",
+        "deliveryStatus": "DeliveryStatus",
+        "salesApplication": "SalesApplication",
+        "entries": "OrderEntry",
+    },
+    "OrderEntry": {"product": "Product"},
+}
+#: Navigation properties that hold many items (``{"results": [...]}``).
+_TO_MANY = {("Warehouse", "pointsOfService"), ("Customer", "addresses"), ("Order", "entries")}
+
+
+@dataclass(frozen=True)
+class _EntitySet:
+    """A root entity set one integration object serves."""
+
+    item_type: str
+    #: Paths ``$filter`` may name (the sandbox refuses others; a server cannot filter on a
+    #: property the object does not carry).
+    filterable: frozenset[str]
+    sortable: frozenset[str]
+
+
+_SERVICES: dict[str, dict[str, _EntitySet]] = {
+    STOCK_SERVICE: {
+        "StockLevels": _EntitySet(
+            "StockLevel",
+            frozenset({"productCode", "warehouse/code", "available", "reserved", "integrationKey"}),
+            frozenset({"productCode", "warehouse/code", "available", "reserved", "integrationKey"}),
+        )
+    },
+    CUSTOMER_SERVICE: {
+        "Customers": _EntitySet(
+            "Customer",
+            frozenset({"uid", "originalUid", "name", "customerID", "type/code", "integrationKey"}),
+            frozenset({"uid", "name", "customerID", "creationtime", "integrationKey"}),
+        )
+    },
+    ORDER_SERVICE: {
+        "Orders": _EntitySet(
+            "Order",
+            frozenset(
+                {"code", "user/uid", "status/code", "salesApplication/code", "integrationKey"}
+            ),
+            frozenset({"code", "date", "totalPrice", "user/uid", "integrationKey"}),
+        )
+    },
+}
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -76,7 +154,7 @@ class SapCommerceSandbox(Sandbox):
     ``client_id`` / ``client_secret``   the one OAuth client the token endpoint accepts
     ``token_ttl_seconds``               lifetime of tokens issued from now on
     ``occ_max_page_size``               cap on OCC ``pageSize`` (``None``: no cap)
-    ``odata_max_top``                   cap on the Integration API's ``$top``
+    ``odata_max_top``                   cap on the Integration API's ``$top`` (all objects)
     ``odata_default_top``               page size when ``$top`` is absent
     ``low_stock_threshold``             at or below it a store's stock is ``lowStock``
 
@@ -126,7 +204,10 @@ class SapCommerceSandbox(Sandbox):
             Route(f"{occ}/users/{{user}}/orders/{{code}}", self._guard(self._order)),
             Route(f"{occ}/users/{{user}}/orders", self._guard(self._orders)),
             Route(f"{occ}/users/{{user}}", self._guard(self._user)),
-            Route(f"{STOCK_SERVICE}/{{entity_set}}", self._guard(self._odata)),
+            *(
+                Route(f"{service}/{{entity_set}}", self._guard(partial(self._odata, service)))
+                for service in _SERVICES
+            ),
             Route("/occ/{rest:path}", self._occ_no_resource, methods=["GET", "POST", "HEAD"]),
         ]
 
@@ -163,6 +244,8 @@ class SapCommerceSandbox(Sandbox):
             "client_id": self.client_id,
             "client_secret": self.client_secret,
             "location_kinds": kinds,
+            "customer_api_path": CUSTOMER_SERVICE,
+            "order_api_path": ORDER_SERVICE,
         }
 
     def samples(self) -> Samples:
@@ -187,7 +270,11 @@ class SapCommerceSandbox(Sandbox):
             missing_product_id="NL-9999",
             missing_customer_id="nobody.unknown@example.com",
             missing_order_id=f"{busy}|00009999",
-            extra={"product_count": len(codes), "base_site": self.base_site},
+            extra={
+                "product_count": len(codes),
+                "customer_count": len(state.users),
+                "base_site": self.base_site,
+            },
         )
 
     # -- knobs -----------------------------------------------------------------------
@@ -513,9 +600,17 @@ class SapCommerceSandbox(Sandbox):
 
     # -- Integration API (OData v2) ----------------------------------------------------
 
-    async def _odata(self, request: Request) -> Response:
+    def _items(self, entity_set: str) -> list[JSON]:
+        if entity_set == "StockLevels":
+            return self.state.stock
+        if entity_set == "Customers":
+            return self.state.customer_items
+        return self.state.order_items
+
+    async def _odata(self, service: str, request: Request) -> Response:
         entity_set = request.path_params["entity_set"]
-        if entity_set != "StockLevels":
+        served_set = _SERVICES[service].get(entity_set)
+        if served_set is None:
             return _odata_error(
                 404,
                 "not_found",
@@ -529,30 +624,29 @@ class SapCommerceSandbox(Sandbox):
             )
         if params.get("$format", "json") != "json":
             return _odata_error(400, "not_supported", "Only $format=json is supported")
-        expand = {step.strip() for step in params.get("$expand", "").split(",") if step.strip()}
-        if not expand <= {"warehouse", "warehouse/pointsOfService"}:
-            return _odata_error(
-                400,
-                "invalid_query",
-                f"Invalid navigation property in $expand: '{params['$expand']}'",
-            )
         inline = params.get("$inlinecount", "none")
         if inline not in ("allpages", "none"):
             return _odata_error(400, "invalid_query", f"Invalid $inlinecount value '{inline}'")
         try:
+            expand = parse_expand(params.get("$expand", ""), _NAVIGATION, served_set.item_type)
             top = self._odata_int(params.get("$top"), "$top", self.odata_default_top)
             skip = self._odata_int(params.get("$skip"), "$skip", 0)
-            rows = self.state.stock
+            rows = self._items(entity_set)
             if "$filter" in params:
-                matches = compile_filter(params["$filter"], _STOCK_FILTERABLE)
+                matches = compile_filter(params["$filter"], served_set.filterable)
                 rows = [row for row in rows if matches(row)]
+            if "$orderby" in params:
+                rows = list(rows)
+                keys = parse_orderby(params["$orderby"], served_set.sortable)
+                for path, descending in reversed(keys):  # stable sorts, last key first
+                    rows.sort(key=partial(_sort_key, path), reverse=descending)
         except ODataError as exc:
             return _odata_error(400, exc.code, str(exc))
         served = rows[skip : skip + min(top, self.odata_max_top)]
-        root = str(request.base_url).rstrip("/") + STOCK_SERVICE
-        # "warehouse/pointsOfService" expands the warehouse too, as OData v2 has it.
-        stores = "warehouse/pointsOfService" in expand
-        body: JSON = {"results": [self._entity(row, root, bool(expand), stores) for row in served]}
+        root = str(request.base_url).rstrip("/") + service
+        body: JSON = {
+            "results": [self._entity(served_set.item_type, row, root, expand) for row in served]
+        }
         if inline == "allpages":
             body["__count"] = str(len(rows))
         return _json({"d": body})
@@ -567,39 +661,64 @@ class SapCommerceSandbox(Sandbox):
             )
         return int(raw)
 
-    def _entity(self, row: JSON, root: str, expand_warehouse: bool, expand_stores: bool) -> JSON:
-        key = quote(row["integrationKey"], safe="")
-        uri = f"{root}/StockLevels('{key}')"
-        warehouse = row["warehouse"]
+    def _related(self, item_type: str, row: JSON, name: str) -> Any:
+        if (item_type, name) == ("Warehouse", "pointsOfService"):
+            # SAP's PoS2WarehouseRel, which link_warehouse changes.
+            return [
+                {"integrationKey": store, "name": store}
+                for store in self._stores_of.get(row["code"], ())
+            ]
+        return row.get(name)
+
+    def _entity(self, item_type: str, row: JSON, root: str, expand: Tree) -> JSON:
+        """An item as OData v2 JSON: ``__metadata``, its properties, and each navigation
+        property expanded (an entity, ``null``, or ``{"results": [...]}``) or deferred."""
+        key = quote(str(row["integrationKey"]), safe="")
+        uri = f"{root}/{_entity_set_of(item_type)}('{key}')"
+        navigation = _NAVIGATION.get(item_type, {})
         entity: JSON = {
-            "__metadata": {"id": uri, "uri": uri, "type": "HybrisCommerceOData.StockLevel"},
-            **{name: value for name, value in row.items() if name != "warehouse"},
+            "__metadata": {"id": uri, "uri": uri, "type": f"HybrisCommerceOData.{item_type}"},
+            **{name: _primitive(value) for name, value in row.items() if name not in navigation},
         }
-        if not expand_warehouse:
-            entity["warehouse"] = {"__deferred": {"uri": f"{uri}/warehouse"}}
-            return entity
-        wuri = f"{root}/Warehouses('{quote(warehouse['integrationKey'], safe='')}')"
-        stores: JSON
-        if expand_stores:
-            stores = {
-                "results": [
-                    {
-                        "__metadata": {
-                            "id": f"{root}/PointOfServices('{quote(name, safe='')}')",
-                            "uri": f"{root}/PointOfServices('{quote(name, safe='')}')",
-                            "type": "HybrisCommerceOData.PointOfService",
-                        },
-                        "name": name,
-                        "integrationKey": name,
-                    }
-                    for name in self._stores_of.get(warehouse["code"], ())
-                ]
-            }
-        else:
-            stores = {"__deferred": {"uri": f"{wuri}/pointsOfService"}}
-        entity["warehouse"] = {
-            "__metadata": {"id": wuri, "uri": wuri, "type": "HybrisCommerceOData.Warehouse"},
-            **warehouse,
-            "pointsOfService": stores,
-        }
+        for name, target in navigation.items():
+            if name not in expand:
+                entity[name] = {"__deferred": {"uri": f"{uri}/{name}"}}
+                continue
+            related = self._related(item_type, row, name)
+            if (item_type, name) in _TO_MANY:
+                entity[name] = {
+                    "results": [
+                        self._entity(target, item, root, expand[name]) for item in related or ()
+                    ]
+                }
+            else:
+                entity[name] = (
+                    None if related is None else self._entity(target, related, root, expand[name])
+                )
         return entity
+
+
+def _entity_set_of(item_type: str) -> str:
+    if item_type.endswith("y"):
+        return item_type[:-1] + "ies"
+    return item_type + ("es" if item_type.endswith("s") else "s")
+
+
+def _primitive(value: Any) -> Any:
+    """A property value as OData v2 JSON has it (Olingo's conventions)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Int64):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # Edm.Double travels as a string: "221.8"
+    if isinstance(value, datetime):
+        return f"/Date({int(value.timestamp() * 1000)})/"
+    return value
+
+
+def _sort_key(path: str, row: JSON) -> tuple[bool, Any]:
+    value: Any = row
+    for step in path.split("/"):
+        value = value.get(step) if isinstance(value, dict) else None
+    return (value is not None, value if value is not None else 0)

@@ -1,21 +1,25 @@
 """The demo retailer as SAP Commerce holds it: OCC DTOs at ``FULL`` and Integration API
-``StockLevel`` entities, built once per seed.
+``StockLevel``, ``Customer`` and ``Order`` entities, built once per seed.
 
 Base products carry their SKUs as one level of ``variantOptions`` (qualifiers ``style``
 and ``size``); each SAP location is a point of service with one warehouse of the same code.
+Integration API entities are the platform items as Python values (``datetime`` for
+``Edm.DateTime``, ``float`` for ``Edm.Double``, :class:`Int64`), related items as nested
+dicts with their ``integrationKey``; the app serialises them as OData v2 JSON. Customers and
+orders are built from the OCC DTOs, so both APIs show the same records.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from connectors.sandbox.retailer import Retailer, RetailerOrder
 
-__all__ = ["SYSTEM", "SearchDoc", "State", "build_state", "occ_date", "price"]
+__all__ = ["SYSTEM", "Int64", "SearchDoc", "State", "build_state", "occ_date", "price"]
 
 SYSTEM = "sap_commerce"
 _NAMESPACE = uuid.UUID("8f7c5a3e-2b1d-4c6e-9a0f-51c0ffee5a9c")
@@ -29,6 +33,13 @@ _STATUS = {
 }
 
 JSON = dict[str, Any]
+#: SAP Commerce's ``anonymous`` customer: an item of type Customer, so the customer
+#: integration object serves it; OCC does not (it is nobody's account).
+ANONYMOUS = "anonymous"
+
+
+class Int64(int):
+    """An ``Edm.Int64`` value (a ``java.lang.Long`` attribute): OData v2 JSON writes it as a string."""
 
 
 def occ_date(moment: datetime) -> str:
@@ -68,6 +79,10 @@ class State:
     users: dict[str, JSON] = field(default_factory=dict)
     #: uid -> that user's orders, newest first.
     orders: dict[str, list[JSON]] = field(default_factory=dict)
+    #: Integration API ``Customer`` items (the shoppers, then ``anonymous``), in PK order.
+    customer_items: list[JSON] = field(default_factory=list)
+    #: Integration API ``Order`` items, in PK order (oldest first).
+    order_items: list[JSON] = field(default_factory=list)
 
     def store(self, name: str) -> JSON | None:
         return next((store for store in self.stores if store["name"] == name), None)
@@ -243,7 +258,112 @@ def build_state(retailer: Retailer, *, base_site: str) -> State:
         state.orders[uid].append(
             _order(order, state.users[uid], base_site=base_site, currency=retailer.currency)
         )
+
+    created = {
+        customer.seen_by(SYSTEM)["email"].lower(): customer.created_at
+        for customer in retailer.customers_in(SYSTEM)
+    }
+    state.customer_items = [_customer_item(user, created[uid]) for uid, user in state.users.items()]
+    state.customer_items.append(
+        {
+            "integrationKey": ANONYMOUS,
+            "uid": ANONYMOUS,
+            "originalUid": ANONYMOUS,
+            "name": "Anonymous",
+            "customerID": None,
+            "creationtime": datetime(2024, 1, 1, tzinfo=UTC),
+            "type": None,
+            "defaultShipmentAddress": None,
+            "defaultPaymentAddress": None,
+            "addresses": [],
+        }
+    )
+    placed = [order for orders in state.orders.values() for order in orders]
+    state.order_items = [
+        _order_item(order) for order in sorted(placed, key=lambda o: (o["created"], o["code"]))
+    ]
     return state
+
+
+def _item(key: str, **values: Any) -> JSON:
+    return {"integrationKey": key, **values}
+
+
+def _address_item(uid: str, address: JSON) -> JSON:
+    """OCC's ``Address`` as the platform item: ``line1`` is ``streetname`` (OCC's view)."""
+    country = address["country"]["isocode"]
+    return _item(
+        f"{uid}|{address['id']}",
+        firstname=address.get("firstName"),
+        lastname=address.get("lastName"),
+        streetname=address.get("line1"),
+        streetnumber=address.get("line2"),
+        town=address.get("town"),
+        postalcode=address.get("postalCode"),
+        phone1=address.get("phone"),
+        company=address.get("companyName"),
+        email=uid,
+        country=_item(country, isocode=country),
+        region=None,
+    )
+
+
+def _customer_item(user: JSON, created: datetime) -> JSON:
+    address = _address_item(user["uid"], user["defaultAddress"])
+    return _item(
+        user["uid"],
+        uid=user["uid"],
+        originalUid=user["displayUid"],
+        name=user["name"],
+        customerID=user["customerId"],
+        creationtime=created,
+        type=_item("REGISTERED", code="REGISTERED"),
+        defaultShipmentAddress=address,
+        defaultPaymentAddress=address,
+        addresses=[address],
+    )
+
+
+def _double(price_: JSON | None) -> float | None:
+    return None if price_ is None else float(price_["value"])
+
+
+def _order_item(order: JSON) -> JSON:
+    """OCC's ``Order`` (FULL) as the platform item."""
+    code = order["code"]
+    currency = order["totalPrice"]["currencyIso"]
+    return _item(
+        code,
+        code=code,
+        date=datetime.strptime(order["created"], "%Y-%m-%dT%H:%M:%S%z"),
+        net=order["net"],
+        status=_item(order["status"], code=order["status"]),
+        deliveryStatus=_item(order["deliveryStatus"], code=order["deliveryStatus"]),
+        salesApplication=_item(order["salesApplication"], code=order["salesApplication"]),
+        purchaseOrderNumber=order.get("purchaseOrderNumber"),
+        user=_item(order["user"]["uid"], uid=order["user"]["uid"], name=order["user"]["name"]),
+        currency=_item(currency, isocode=currency),
+        totalPrice=_double(order["totalPrice"]),
+        subtotal=_double(order["subTotal"]),
+        deliveryCost=_double(order.get("deliveryCost")),
+        totalTax=_double(order.get("totalTax")),
+        totalDiscounts=_double(order.get("totalDiscounts")),
+        entries=[
+            _item(
+                f"{code}|{entry['entryNumber']}",
+                entryNumber=entry["entryNumber"],
+                quantity=Int64(entry["quantity"]),
+                basePrice=_double(entry["basePrice"]),
+                totalPrice=_double(entry["totalPrice"]),
+                product=_item(
+                    f"{entry['product']['code']}|nordlichtProductCatalog|Online",
+                    code=entry["product"]["code"],
+                    name=entry["product"]["name"],
+                ),
+            )
+            for entry in order["entries"]
+        ],
+    )
 
 
 def _order(order: RetailerOrder, user: JSON, *, base_site: str, currency: str) -> JSON:

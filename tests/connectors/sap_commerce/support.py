@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 
@@ -18,6 +19,10 @@ Connect = Callable[..., AbstractAsyncContextManager[SapCommerceConnector]]
 
 PAYLOADS = Path(__file__).parent / "payloads"
 STOCK_PATH = "/odata2webservices/InboundStockLevel/StockLevels"
+CUSTOMERS_PATH = "/odata2webservices/InboundCustomer/Customers"
+ORDERS_PATH = "/odata2webservices/InboundOrder/Orders"
+#: Settings overrides for reading customers and orders over OCC, one key at a time.
+OCC_ONLY = {"customer_api_path": None, "order_api_path": None}
 SEARCH_PATH = "/occ/v2/nordlicht/products/search"
 STORES_PATH = "/occ/v2/nordlicht/stores"
 
@@ -37,3 +42,8 @@ def stock_calls(sandbox: SapCommerceSandbox) -> list[RecordedRequest]:
 
 def token_calls(sandbox: SapCommerceSandbox) -> list[RecordedRequest]:
     return [request for request in sandbox.requests if request.kind == "auth"]
+
+
+def odata_params(request: RecordedRequest) -> dict[str, str]:
+    """The query options of an Integration API call, decoded."""
+    return dict(parse_qsl(request.query, keep_blank_values=True))

@@ -1,12 +1,30 @@
-"""The SAP Commerce connector against the shared contract suite and its sandbox."""
+"""The SAP Commerce connector against the shared contract suite and its sandbox, in both
+modes: customers and orders from the Integration API (what the sandbox's settings turn on),
+and from OCC one key at a time."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
 from connectors.sap_commerce import SapCommerceConnector
-from connectors.testing import ConnectorContract
+from connectors.sap_commerce.sandbox import SapCommerceSandbox
+from connectors.testing import ConnectorContract, connect
+
+from .support import OCC_ONLY
 
 
 class TestSapCommerceContract(ConnectorContract):
+    """``customer_api_path`` and ``order_api_path`` set: every batch costs what one key does."""
+
+    connector_class = SapCommerceConnector
+
+
+class TestSapCommerceOverOccContract(ConnectorContract):
+    """Neither path set: OCC reads users and orders one key at a time."""
+
     connector_class = SapCommerceConnector
     per_key_calls = {
         "customers": "OCC reads users one at a time (/users/{uid}); it has no bulk lookup",
@@ -17,3 +35,10 @@ class TestSapCommerceContract(ConnectorContract):
             "history call and each order a detail call"
         ),
     }
+
+    @pytest.fixture
+    async def connector(
+        self, sandbox: SapCommerceSandbox, anyio_backend: str
+    ) -> AsyncIterator[Any]:
+        async with connect(SapCommerceConnector, sandbox, overrides=OCC_ONLY) as connector:
+            yield connector

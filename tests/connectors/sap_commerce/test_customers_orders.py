@@ -1,8 +1,11 @@
-"""Customers and orders: per-key calls under a cap, IDs that round-trip, the retailer's truth."""
+"""Customers and orders in both modes (the Integration API's customer and order objects, and
+OCC one key at a time): IDs that round-trip, the retailer's truth, per-key calls under a cap.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -13,13 +16,25 @@ from connectors.sandbox import Samples
 from connectors.sap_commerce import SapCommerceConnector, SapCommerceSettings
 from connectors.sap_commerce.sandbox import SapCommerceSandbox
 from connectors.settings import build_settings
-from connectors.testing import SandboxTransport
+from connectors.testing import SandboxTransport, connect
+
+from .support import OCC_ONLY
 
 _STATUS = {
     "OPEN": OrderStatus.OPEN,
     "FULFILLED": OrderStatus.FULFILLED,
     "CANCELLED": OrderStatus.CANCELLED,
 }
+
+
+@pytest.fixture(params=["integration-api", "occ"])
+async def connector(
+    request: pytest.FixtureRequest, sandbox: SapCommerceSandbox, anyio_backend: str
+) -> AsyncIterator[Any]:
+    """Every test here runs against both ways of reading customers and orders."""
+    overrides = OCC_ONLY if request.param == "occ" else {}
+    async with connect(SapCommerceConnector, sandbox, overrides=overrides) as connector:
+        yield connector
 
 
 class _Counting(httpx.AsyncBaseTransport):
@@ -43,8 +58,9 @@ class _Counting(httpx.AsyncBaseTransport):
 async def test_per_key_lookups_run_concurrently_under_the_cap(
     sandbox: SapCommerceSandbox, anyio_backend: str
 ) -> None:
-    # Given a connector allowed two calls at a time, and a vendor that takes a while
-    raw = {**sandbox.connector_settings(sandbox.base_url), "max_concurrency": 2}
+    # Given a connector reading users over OCC, allowed two calls at a time, and a vendor
+    # that takes a while
+    raw = {**sandbox.connector_settings(sandbox.base_url), **OCC_ONLY, "max_concurrency": 2}
     settings = build_settings(SapCommerceSettings, raw, where="connectors.sap")
     transport = _Counting(SandboxTransport(sandbox.app))
     ids = list(sandbox.state.users)[:8]

@@ -79,6 +79,67 @@ async def test_a_wrong_stock_api_path_says_what_to_check(
 
 
 @pytest.mark.anyio
+async def test_a_wrong_customer_api_path_says_which_setting_to_check(
+    make_connector: Connect, samples: Samples
+) -> None:
+    async with make_connector(customer_api_path="/odata2webservices/Customer") as connector:
+        with pytest.raises(UnexpectedResponse) as caught:
+            await connector.customers(list(samples.customer_ids[:2]))
+    assert "HTTP 404" in caught.value.message
+    assert "customer_api_path" in caught.value.message
+
+
+@pytest.fixture
+async def integration(anyio_backend: str) -> AsyncIterator[tuple[respx.MockRouter, Any]]:
+    """Like ``mocked``, with the customer and order integration objects configured."""
+    settings = SapCommerceSettings(
+        base_url=BASE,
+        base_site="nordlicht",
+        client_id="gateway",
+        client_secret=Secret("s3cret-value"),
+        customer_api_path="/odata2webservices/InboundCustomer",
+        order_api_path="/odata2webservices/InboundOrder",
+    )
+    with respx.mock(assert_all_called=False) as router:
+        router.post(f"{BASE}/authorizationserver/oauth/token").respond(json=TOKEN)
+        async with httpx.AsyncClient() as client:
+            yield router, SapCommerceConnector(settings, client, instance="b2b")
+
+
+@pytest.mark.anyio
+async def test_a_service_that_cannot_search_text_rejects_the_listing_with_its_code(
+    integration: tuple[respx.MockRouter, Any],
+) -> None:
+    router, connector = integration
+    refusal = {"error": {"code": "not_supported", "message": {"value": "substringof"}}}
+    router.get(url__startswith=f"{BASE}/odata2webservices/InboundCustomer/Customers").respond(
+        400, json=refusal
+    )
+    with pytest.raises(RejectedByVendor) as caught:
+        await connector.list_customers(first=10, query="pohl")
+    assert caught.value.code == "not_supported"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"d": {"results": [{"code": "1", "user": {"__deferred": {"uri": "x"}}}]}},
+        {"d": {"results": "not a list"}},
+        {"value": []},
+    ],
+    ids=["user-not-expanded", "results-not-a-list", "odata-v4-shape"],
+)
+async def test_an_integration_api_body_of_the_wrong_shape_is_unexpected(
+    integration: tuple[respx.MockRouter, Any], body: Any
+) -> None:
+    router, connector = integration
+    router.get(url__startswith=f"{BASE}/odata2webservices/InboundOrder/Orders").respond(json=body)
+    with pytest.raises(UnexpectedResponse):
+        await connector.orders(["a@example.com|1"])
+
+
+@pytest.mark.anyio
 async def test_a_forbidden_call_fails_auth(mocked: tuple[respx.MockRouter, Any]) -> None:
     router, connector = mocked
     router.get(url__startswith=f"{OCC}/users/").respond(403, json=payload("errors")["forbidden"])

@@ -283,3 +283,105 @@ def test_an_order_without_totals_is_refused() -> None:
     del data["totalPrice"], data["totalPriceWithTax"]
     with pytest.raises(ValueError, match="totalPrice"):
         mapping.order(data, source="b2b", user_id="u")
+
+
+# -- Integration API customers and orders ------------------------------------------------
+
+
+def test_an_integration_api_customer_maps_like_an_occ_user_and_more() -> None:
+    data = payload("integration_customers")["d"]["results"][0]
+    customer = mapping.integration_customer(data, source="b2b", email_verified=True)
+    # The same as OCC gives: the uid as ID, the uid as typed as e-mail, the name split
+    assert customer.external_id == "jurgen.krueger@example.com"
+    assert customer.email == "Jurgen.Krueger@example.com"
+    assert customer.email_verified is True
+    assert (customer.first_name, customer.last_name) == ("Jürgen", "Krüger")
+    # Street name and number as OCC shows them; the region's short code
+    assert customer.default_address == Address(
+        line1="Leopoldstraße",
+        line2="12",
+        city="München",
+        postal_code="80802",
+        region="BY",
+        country_code="DE",
+        company="Krüger Bergsport GmbH",
+        first_name="Jürgen",
+        last_name="Krüger",
+        phone="+49 171 5550101",
+    )
+    # Beyond OCC: every address once, default first, their phones, and the creation time
+    assert [a.city for a in customer.addresses] == ["München", "Garmisch-Partenkirchen"]
+    assert customer.phones == ("+49 171 5550101", "+49 8821 5550")
+    assert customer.created_at == datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+
+
+def test_a_guest_checkouts_email_is_the_part_after_the_bar() -> None:
+    data = payload("integration_customers")["d"]["results"][1]
+    customer = mapping.integration_customer(data, source="b2b")
+    assert customer.external_id.endswith("|Guest.Shopper@example.com")
+    assert customer.email == "Guest.Shopper@example.com"
+    assert (customer.first_name, customer.last_name, customer.addresses) == ("Guest", None, ())
+
+
+def test_an_integration_api_order_maps_to_what_occ_gives_for_it() -> None:
+    # Given the order OCC shows in payloads/order.json, as the Integration API has it
+    data = payload("integration_orders")["d"]["results"][0]
+    order = mapping.integration_order(data, source="b2b")
+    occ = mapping.order(payload("order"), source="b2b", user_id="jurgen.krueger@example.com")
+    # Then the ID, totals (net: tax added), lines in entry order, status and channel agree
+    assert order.external_id == "jurgen.krueger@example.com|00004711"
+    assert order.totals == occ.totals
+    assert order.totals.total == Money(Decimal("317.96"), "EUR")
+    assert [(line.sku, line.quantity, line.total) for line in order.lines] == [
+        (line.sku, line.quantity, line.total) for line in occ.lines
+    ]
+    assert (order.status, order.channel) == (OrderStatus.PARTIALLY_FULFILLED, Channel.B2B)
+    assert order.created_at == datetime(2026, 3, 1, 9, 15, tzinfo=UTC) == occ.created_at
+    assert order.customer_email == "jurgen.krueger@example.com"
+
+
+def test_doubles_as_strings_dates_with_offsets_and_a_gross_order() -> None:
+    data = payload("integration_orders")["d"]["results"][1]
+    order = mapping.integration_order(data, source="b2b")
+    # Java writes 10,000,000.0 as "1.0E7"; a DateTimeOffset's offset moves nothing
+    assert order.totals.total == Money(Decimal("10000000.00"), "EUR")
+    assert order.totals.discounts == Money(Decimal("12.50"), "EUR")
+    assert order.created_at == datetime(2025, 1, 1, 10, 0, tzinfo=UTC)
+    assert (order.status, order.channel, order.lines) == (
+        OrderStatus.FULFILLED,
+        Channel.CALL_CENTER,
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    "field", ["user", "currency", "status", "entries"], ids=lambda name: f"deferred-{name}"
+)
+def test_a_navigation_property_left_unexpanded_is_refused(field: str) -> None:
+    data = payload("integration_orders")["d"]["results"][0]
+    data[field] = {"__deferred": {"uri": f"https://host/Orders('00004711')/{field}"}}
+    with pytest.raises(ValueError, match="not expanded"):
+        mapping.integration_order(data, source="b2b")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/Date(1772356500000)/", datetime(2026, 3, 1, 9, 15, tzinfo=UTC)),
+        ("/Date(1772356500000-0300)/", datetime(2026, 3, 1, 9, 15, tzinfo=UTC)),
+        ("2026-03-01T10:15:00+0100", datetime(2026, 3, 1, 9, 15, tzinfo=UTC)),
+        (None, None),
+    ],
+    ids=["date", "date-with-offset", "iso", "null"],
+)
+def test_odata_dates(value: str | None, expected: datetime | None) -> None:
+    assert mapping.odata_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("uid", "shopper"),
+    [("a@b.example", True), ("anonymous", False), ("admin", False)],
+    ids=["customer", "anonymous", "employee"],
+)
+def test_only_uids_with_an_at_sign_are_shoppers(uid: str, shopper: bool) -> None:
+    assert mapping.is_customer_uid(uid) is shopper

@@ -41,6 +41,7 @@ def test_settings_from_a_config_table_with_defaults() -> None:
     assert settings.root == "https://api.example.com"
     assert (settings.language, settings.currency) == ("en", "EUR")
     assert settings.stock_api_path == "/odata2webservices/InboundStockLevel"
+    assert (settings.customer_api_path, settings.order_api_path) == (None, None)
     assert settings.kind_of("dc-kassel") is LocationKind.DISTRIBUTION_CENTER
     assert settings.kind_of("wh-leipzig") is LocationKind.WAREHOUSE
     assert "s3cret" not in repr(settings)
@@ -54,6 +55,8 @@ def test_settings_from_a_config_table_with_defaults() -> None:
         ({"base_url": "api.example.com"}, "base_url must start with https://"),
         ({"base_site": "a/b"}, "base_site"),
         ({"stock_api_path": "odata2webservices/X"}, "stock_api_path must start with '/'"),
+        ({"order_api_path": "InboundOrder"}, "order_api_path must start with '/'"),
+        ({"customer_api_path": 7}, "customer_api_path must be a string"),
         ({"max_concurrency": 0}, "max_concurrency"),
     ],
     ids=[
@@ -62,6 +65,8 @@ def test_settings_from_a_config_table_with_defaults() -> None:
         "no-scheme",
         "slash-in-site",
         "relative-path",
+        "relative-order-path",
+        "customer-path-not-a-string",
         "no-concurrency",
     ],
 )

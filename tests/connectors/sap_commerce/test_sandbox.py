@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connectors.sandbox import Samples
 from connectors.sap_commerce.sandbox import SapCommerceSandbox
 from connectors.sap_commerce.sandbox.fields import FieldsError, parse, select
 from connectors.sap_commerce.sandbox.odata import ODataError, compile_filter
@@ -15,6 +16,8 @@ from connectors.testing import SandboxTransport
 
 OCC = "/occ/v2/nordlicht"
 STOCK = "/odata2webservices/InboundStockLevel/StockLevels"
+CUSTOMERS = "/odata2webservices/InboundCustomer/Customers"
+ORDERS = "/odata2webservices/InboundOrder/Orders"
 
 
 @pytest.fixture
@@ -77,7 +80,8 @@ async def test_the_token_endpoint_refuses_bad_clients_and_grants(
 async def test_every_data_path_wants_a_live_bearer_token(
     sandbox: SapCommerceSandbox, http: httpx.AsyncClient
 ) -> None:
-    for path in (f"{OCC}/products/search", f"{OCC}/stores", STOCK, f"{OCC}/users/x@y.example"):
+    paths = (f"{OCC}/products/search", f"{OCC}/stores", STOCK, CUSTOMERS, ORDERS, f"{OCC}/users/x")
+    for path in paths:
         missing = await http.get(path, headers={"Authorization": ""})
         wrong = await http.get(path, headers={"Authorization": "Bearer nope"})
         assert (missing.status_code, _error_type(missing)) == (401, "InvalidTokenError"), path
@@ -248,7 +252,9 @@ async def test_odata_without_expand_defers_the_warehouse_and_pages_by_default(
         ({"$filter": "color eq 'red'"}, "not_supported"),
         ({"$filter": "productCode eq 'A' or"}, "invalid_query"),
         ({"$filter": "(productCode eq 'A'"}, "invalid_query"),
-        ({"$orderby": "productCode"}, "not_supported"),
+        ({"$orderby": "warehouse"}, "not_supported"),
+        ({"$orderby": "productCode upwards"}, "invalid_query"),
+        ({"$select": "productCode"}, "not_supported"),
         ({"$top": "-1"}, "invalid_query"),
         ({"$expand": "product"}, "invalid_query"),
     ],
@@ -258,7 +264,9 @@ async def test_odata_without_expand_defers_the_warehouse_and_pages_by_default(
         "unknown-property",
         "dangling-or",
         "unclosed",
-        "orderby",
+        "orderby-navigation",
+        "orderby-direction",
+        "select",
         "negative-top",
         "bad-expand",
     ],
@@ -269,6 +277,112 @@ async def test_odata_refuses_what_it_cannot_evaluate(
     response = await http.get(STOCK, params=params)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.anyio
+async def test_customers_by_substring_sorted_and_expanded_two_levels(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.get(
+        CUSTOMERS,
+        params={
+            "$filter": "substringof('@', uid) eq true and (substringof('Pohl', name) "
+            "or substringof('wim.', uid))",
+            "$orderby": "uid desc",
+            "$expand": "defaultShipmentAddress/country",
+            "$inlinecount": "allpages",
+        },
+    )
+    body = response.json()["d"]
+    assert body["__count"] == "1"
+    [row] = body["results"]
+    assert (row["uid"], row["name"]) == ("wim.pohl@example.com", "Wim Pohl")
+    assert row["__metadata"]["type"] == "HybrisCommerceOData.Customer"
+    assert row["creationtime"] == "/Date(1747126800000)/"
+    address = row["defaultShipmentAddress"]
+    assert (address["streetname"], address["country"]["isocode"]) == ("Gartenweg 119", "AT")
+    # Expanding a path expands its steps, and nothing else
+    assert "__deferred" in address["region"]
+    assert "__deferred" in row["addresses"]
+
+
+@pytest.mark.anyio
+async def test_customers_sort_by_uid_and_hold_the_anonymous_customer(
+    sandbox: SapCommerceSandbox, http: httpx.AsyncClient
+) -> None:
+    everyone = (await http.get(CUSTOMERS, params={"$orderby": "uid", "$top": "100"})).json()
+    nobody = await http.get(CUSTOMERS, params={"$filter": "substringof('@', uid) eq false"})
+    uids = [row["uid"] for row in everyone["d"]["results"]]
+    assert uids == sorted([*sandbox.state.users, "anonymous"])
+    assert [row["uid"] for row in nobody.json()["d"]["results"]] == ["anonymous"]
+
+
+@pytest.mark.anyio
+async def test_orders_by_user_newest_first_with_entries_and_enums(
+    sandbox: SapCommerceSandbox, samples: Samples, http: httpx.AsyncClient
+) -> None:
+    uid = samples.customer_with_orders or ""
+    response = await http.get(
+        ORDERS,
+        params={
+            "$filter": f"user/uid eq '{uid}'",
+            "$orderby": "date desc,code desc",
+            "$expand": "entries/product,status",
+        },
+    )
+    rows = response.json()["d"]["results"]
+    assert [row["code"] for row in rows] == [o["code"] for o in sandbox.state.orders[uid]]
+    first, occ = rows[0], sandbox.state.orders[uid][0]
+    assert first["status"]["code"] == occ["status"]
+    assert "__deferred" in first["user"]
+    assert first["date"].startswith("/Date(")
+    # Edm.Double and Edm.Int64 travel as strings, Edm.Int32 as a number
+    assert first["totalPrice"] == repr(occ["totalPrice"]["value"])
+    [entry, *_] = first["entries"]["results"]
+    assert (entry["entryNumber"], entry["quantity"]) == (0, str(occ["entries"][0]["quantity"]))
+    assert entry["product"]["code"] == occ["entries"][0]["product"]["code"]
+    oldest_first = await http.get(
+        ORDERS, params={"$filter": f"user/uid eq '{uid}'", "$orderby": "date"}
+    )
+    assert [row["code"] for row in oldest_first.json()["d"]["results"]] == [
+        row["code"] for row in reversed(rows)
+    ]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("path", "params", "code"),
+    [
+        (CUSTOMERS, {"$filter": "startswith(uid, 'a')"}, "not_supported"),
+        (CUSTOMERS, {"$filter": "substringof(uid, 'a')"}, "invalid_query"),
+        (CUSTOMERS, {"$filter": "substringof('a', uid) eq 'yes'"}, "invalid_query"),
+        (CUSTOMERS, {"$filter": "substringof('a', password)"}, "not_supported"),
+        (ORDERS, {"$filter": "user/uid ne 'a'"}, "not_supported"),
+        (ORDERS, {"$expand": "entries/order"}, "invalid_query"),
+        (ORDERS, {"$orderby": "entries"}, "not_supported"),
+    ],
+    ids=[
+        "other-function",
+        "substringof-arguments-swapped",
+        "substringof-against-a-string",
+        "substringof-unknown-property",
+        "ne-on-a-navigation-path",
+        "expand-not-modelled",
+        "orderby-collection",
+    ],
+)
+async def test_customer_and_order_objects_refuse_what_they_cannot_evaluate(
+    http: httpx.AsyncClient, path: str, params: dict[str, str], code: str
+) -> None:
+    response = await http.get(path, params=params)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+
+
+@pytest.mark.anyio
+async def test_an_object_serves_only_its_own_entity_sets(http: httpx.AsyncClient) -> None:
+    response = await http.get("/odata2webservices/InboundCustomer/Orders")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
 
 
 def test_filter_precedence_and_binds_tighter_than_or() -> None:
@@ -321,6 +435,7 @@ def test_a_level_carries_into_nested_objects() -> None:
 def test_samples_name_what_exists(sandbox: SapCommerceSandbox) -> None:
     samples = sandbox.samples()
     assert samples.extra["product_count"] == 60
+    assert samples.extra["customer_count"] == len(sandbox.state.users) == 18
     assert len(sandbox.state.orders[samples.customer_with_orders or ""]) >= 2
     assert samples.missing_product_id not in sandbox.state.products
     assert samples.missing_customer_id not in sandbox.state.users
