@@ -31,9 +31,12 @@ from typing import Any
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import SettingsError
+from connectors.models import LocationRef
 from connectors.registry import load_connector
 from connectors.settings import build_settings
 from gateway.cache.entity import CachePolicy, default_policies
+from gateway.federation.customers import MERGED_FIELDS
+from gateway.federation.settings import FederationSettings
 from gateway.resilience.settings import ResilienceSettings
 
 __all__ = [
@@ -118,6 +121,7 @@ class GatewayConfig:
     connectors: Mapping[str, ConnectorConfig]
     routing: Routing
     cache: CacheSettings = field(default_factory=CacheSettings)
+    federation: FederationSettings = field(default_factory=FederationSettings)
 
 
 def load_config(path: str | Path, env: Mapping[str, str]) -> GatewayConfig:
@@ -148,13 +152,79 @@ def parse_config(
 
     ``find_connector`` maps a ``type`` to its class (entry points by default).
     """
-    _reject_unknown(raw, {"gateway", "connectors", "routing", "cache"}, "")
+    _reject_unknown(raw, {"gateway", "connectors", "routing", "cache", "federation"}, "")
     resolved = _interpolate(raw, env, "")
     server = _server(resolved.get("gateway", {}))
     connectors = _connectors(resolved.get("connectors", {}), find_connector)
     routing = _routing(resolved.get("routing", {}), connectors)
     cache = _cache(resolved.get("cache", {}))
-    return GatewayConfig(server=server, connectors=connectors, routing=routing, cache=cache)
+    federation = _federation(resolved.get("federation", {}), connectors, routing)
+    return GatewayConfig(server, connectors, routing, cache, federation)
+
+
+def _federation(
+    raw: Any, connectors: Mapping[str, ConnectorConfig], routing: Routing
+) -> FederationSettings:
+    table = _table(raw, "federation")
+    _reject_unknown(table, {"locations", "customers", "prices"}, "federation")
+
+    locations = _table(table.get("locations", {}), "federation.locations")
+    _reject_unknown(locations, {"same_place"}, "federation.locations")
+    groups = []
+    for i, group in enumerate(locations.get("same_place", [])):
+        key = f"federation.locations.same_place[{i}]"
+        if (
+            not isinstance(group, list)
+            or len(group) < 2
+            or not all(isinstance(g, str) for g in group)
+        ):
+            raise ConfigError(f'{key} must list two or more "connector:location-id" strings')
+        refs = []
+        for item in group:
+            system, _, external_id = item.partition(":")
+            if system not in routing.inventory or not external_id:
+                raise ConfigError(
+                    f'{key}: {item!r} must be "<connector>:<its location id>" with a connector '
+                    f"routed for inventory ({', '.join(routing.inventory) or 'none'})"
+                )
+            refs.append(LocationRef(system, external_id))
+        groups.append(tuple(refs))
+
+    customers = _table(table.get("customers", {}), "federation.customers")
+    _reject_unknown(customers, {"link_on", "precedence"}, "federation.customers")
+    link_on = _names(customers.get("link_on", []), "federation.customers.link_on")
+    precedence_raw = _table(customers.get("precedence", {}), "federation.customers.precedence")
+    precedence: dict[str, tuple[str, ...]] = {"default": routing.customers}
+    fields = {"default", *MERGED_FIELDS}
+    for name, value in precedence_raw.items():
+        key = f"federation.customers.precedence.{name}"
+        if name not in fields:
+            raise ConfigError(
+                f"unknown key {key}; use default or one of: {', '.join(MERGED_FIELDS)}"
+            )
+        systems = _names(value, key)
+        for system in systems:
+            if system not in routing.customers:
+                raise ConfigError(
+                    f"{key} names {system!r}, which is not routed for customers "
+                    f"({', '.join(routing.customers) or 'none'})"
+                )
+        precedence[name] = systems
+
+    prices = _table(table.get("prices", {}), "federation.prices")
+    _reject_unknown(prices, {"authority"}, "federation.prices")
+    authority = prices.get("authority")
+    if authority is not None:
+        if not isinstance(authority, str) or authority not in connectors:
+            raise ConfigError(
+                f"federation.prices.authority must name a configured connector, got {authority!r}"
+            )
+        if Capability.CATALOG not in connectors[authority].capabilities:
+            raise ConfigError(
+                f"federation.prices.authority names {authority!r}, whose connector type "
+                f"cannot look variants up by SKU"
+            )
+    return FederationSettings(tuple(groups), link_on, precedence, authority)
 
 
 @dataclass(frozen=True)

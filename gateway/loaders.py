@@ -24,12 +24,13 @@ from aiodataloader import DataLoader
 from connectors.base import Connector
 from connectors.capabilities import InventorySource
 from connectors.errors import ConnectorError
-from connectors.models import InventoryLevel, LocationRef, OrderPageRequest
+from connectors.models import Identity, InventoryLevel, LocationRef, OrderPageRequest
 from gateway.cache import EntityCache, Lookup
 
 __all__ = [
     "CustomerByIdLoader",
     "CustomersByEmailLoader",
+    "CustomersByIdentityLoader",
     "InventoryBySkuLoader",
     "InventoryKey",
     "LocationsBySystemLoader",
@@ -90,6 +91,13 @@ class CustomerByIdLoader(_CachedLoader):
 
 class CustomersByEmailLoader(_CachedLoader):
     method, kind, prefix = "customers_by_email", "customer", "email:"
+
+
+class CustomersByIdentityLoader(_CachedLoader):
+    method, kind, prefix = "customers_by_identity", "customer", "identity:"
+
+    def key_text(self, key: Identity) -> str:
+        return f"{key.system}\x1f{key.external_id}"
 
 
 class OrderByIdLoader(_CachedLoader):

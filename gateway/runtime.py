@@ -54,7 +54,7 @@ class Gateway:
         self.connectors: dict[str, Connector[Any]] = {}
         self.cache = self._build_cache()
         #: A location one system knows -> the same place in the system owning its stock.
-        self.location_aliases: dict[LocationRef, LocationRef] = {}
+        self.location_aliases: dict[LocationRef, LocationRef] = config.federation.location_aliases()
 
     def _build_cache(self) -> EntityCache:
         settings = self.config.cache
@@ -119,6 +119,12 @@ class Gateway:
             Capability.ORDERS: routing.orders,
         }[capability]
         return [self.connectors[name] for name in names]
+
+    @property
+    def price_authority(self) -> Connector[Any] | None:
+        """The connector whose variant prices override the catalog's, if configured."""
+        name = self.config.federation.price_authority
+        return None if name is None else self.connectors.get(name)
 
     def owner(self, source: str, capability: Capability) -> Connector[Any] | None:
         """The connector named ``source`` if it is routed to ``capability``."""

@@ -28,6 +28,31 @@ DEMO_ROUTING: dict[str, list[str]] = {
 #: The demo's systems in port order (``--sandbox-port`` and up).
 DEMO_SYSTEMS = ["shopify", "sap_commerce", "odoo", "salesforce"]
 
+#: What the demo retailer's operator knows about its systems beyond what the sandboxes
+#: hand out: the B2B site and the CRM confirm customers' emails (the ERP's tills do not).
+DEMO_SETTINGS: dict[str, dict[str, Any]] = {
+    "sap_commerce": {"emails_verified": True},
+    "salesforce": {"emails_verified": True},
+}
+
+#: How the demo retailer's systems become one answer (docs/federation.md).
+DEMO_FEDERATION: dict[str, Any] = {
+    # Dortmund is one building that SAP and the ERP both count; SAP owns its stock.
+    "locations": {"same_place": [["sap_commerce:wh-dortmund", "odoo:13"]]},
+    "customers": {
+        # The ERP and the CRM both store the retailer's customer number.
+        "link_on": ["customer_number"],
+        "precedence": {
+            "default": ["salesforce", "shopify", "sap_commerce", "odoo"],
+            # People keep their phone numbers current in the shop, not the CRM.
+            "phones": ["shopify", "salesforce", "sap_commerce", "odoo"],
+            "loyalty": ["salesforce"],
+        },
+    },
+    # The ERP's price list is the truth; the shop's prices lag behind it.
+    "prices": {"authority": "odoo"},
+}
+
 
 def create_sandboxes(names: list[str] | None = None) -> dict[str, Sandbox]:
     """One fresh sandbox per connector (all installed ones that ship a sandbox by default)."""
@@ -49,11 +74,40 @@ def sandbox_config(
     """A gateway config whose connectors talk to ``sandboxes`` at ``base_urls``."""
     connectors: dict[str, Any] = {}
     for name, sandbox in sandboxes.items():
-        connectors[name] = {"type": name, **sandbox.connector_settings(base_urls[name])}
+        settings = sandbox.connector_settings(base_urls[name])
+        connectors[name] = {"type": name, **settings, **DEMO_SETTINGS.get(name, {})}
     routing: dict[str, Any] = {}
     for capability, names in DEMO_ROUTING.items():
         present = [name for name in names if name in sandboxes]
         if present:
             routing[capability] = present[0] if capability == "catalog" else present
-    raw = {"gateway": {"profile": profile}, "connectors": connectors, "routing": routing}
+    raw = {
+        "gateway": {"profile": profile},
+        "connectors": connectors,
+        "routing": routing,
+        "federation": _federation_for(set(sandboxes)),
+    }
     return parse_config(raw, env={})
+
+
+def _federation_for(present: set[str]) -> dict[str, Any]:
+    """The demo's federation rules, keeping only what names systems that are present."""
+    federation: dict[str, Any] = {}
+    places = [
+        group
+        for group in DEMO_FEDERATION["locations"]["same_place"]
+        if all(item.split(":", 1)[0] in present for item in group)
+    ]
+    if places:
+        federation["locations"] = {"same_place": places}
+    customers = DEMO_FEDERATION["customers"]
+    federation["customers"] = {
+        "link_on": customers["link_on"],
+        "precedence": {
+            name: [system for system in systems if system in present]
+            for name, systems in customers["precedence"].items()
+        },
+    }
+    if DEMO_FEDERATION["prices"]["authority"] in present:
+        federation["prices"] = DEMO_FEDERATION["prices"]
+    return federation

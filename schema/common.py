@@ -8,7 +8,7 @@ import strawberry
 
 from connectors import models
 
-__all__ = ["Address", "Image", "Money"]
+__all__ = ["Address", "FieldSource", "Identity", "Image", "Money", "Warning"]
 
 
 @strawberry.type(description="An amount in one currency. `amount` is a decimal string.")
@@ -64,3 +64,22 @@ class Address:
             last_name=address.last_name,
             phone=address.phone,
         )
+
+
+@strawberry.type(description="A record of this object in one system.")
+class Identity:
+    system: str = strawberry.field(description="The back end's name in the gateway's config.")
+    external_id: str = strawberry.field(description="The record's ID in that system.")
+
+
+@strawberry.type(description="Which system's record gave a field of a merged object.")
+class FieldSource:
+    field: str = strawberry.field(description="The field, as the GraphQL schema names it.")
+    system: str
+    external_id: str
+
+
+@strawberry.type(description="A soft problem with an answer: what could not be done, and why.")
+class Warning:
+    code: str
+    message: str

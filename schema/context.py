@@ -30,7 +30,24 @@ from connectors.models import (
 )
 from schema.ids import GlobalId
 
-__all__ = ["DataAccess", "GraphContext"]
+__all__ = ["DataAccess", "FieldSource", "GraphContext", "Notice"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSource:
+    """Which system's record gave a field of a merged object."""
+
+    field: str
+    system: str
+    external_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A soft problem with an answer: something it could not do, and why."""
+
+    code: str
+    message: str
 
 
 class DataAccess(Protocol):
@@ -72,6 +89,20 @@ class DataAccess(Protocol):
     async def customer(self, id: GlobalId, *, at: Path | None = None) -> Customer | None: ...
 
     async def customer_by_email(self, email: str, *, at: Path | None = None) -> Customer | None: ...
+
+    async def customers(
+        self, *, first: int, after: str | None, query: str | None, at: Path | None = None
+    ) -> Page[Customer]:
+        """A page of customers, each person once however many systems hold them."""
+        ...
+
+    def sources(self, record: Customer | Variant) -> list[FieldSource]:
+        """Which system gave which field of a record this request answered with."""
+        ...
+
+    def notices(self, record: Customer) -> list[Notice]:
+        """What was not merged into a customer, and why."""
+        ...
 
     async def customer_orders(
         self, customer: Customer, *, first: int, after: str | None, at: Path | None = None

@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 
 from connectors import models
-from schema.common import Image, Money
+from schema.common import FieldSource, Image, Money
 from schema.context import GraphContext
 from schema.ids import decode_as, encode
 from schema.inventory.types import InventoryLevel
@@ -55,6 +55,16 @@ class Variant(Node):
             _record=variant,
             _product=product,
         )
+
+    @strawberry.field(
+        description="Which system gave which field, where not the catalog (the price, "
+        "from the configured price authority)."
+    )
+    def sources(self, info: Info) -> list[FieldSource]:
+        return [
+            FieldSource(field=s.field, system=s.system, external_id=s.external_id)
+            for s in info.context.data.sources(self._record)
+        ]
 
     @strawberry.field
     async def product(self, info: Info) -> Product | None:

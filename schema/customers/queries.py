@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from connectors import models
+from connectors.models import Page
 from schema.context import GraphContext
-from schema.customers.types import Customer
+from schema.customers.types import Customer, CustomerConnection
 from schema.errors import BadUserInput
 from schema.ids import decode_as
+from schema.relay import paginate
 
 __all__ = ["CustomerQuery"]
 
@@ -30,3 +33,21 @@ class CustomerQuery:
             assert email is not None
             found = await data.customer_by_email(email, at=info.path)
         return None if found is None else Customer.of(found)
+
+    @strawberry.field(
+        description="Every customer, a page at a time, each person once however many "
+        "systems hold them; `query` filters by name or email. A back-office query."
+    )
+    async def customers(
+        self,
+        info: strawberry.Info[GraphContext, None],
+        first: int = 20,
+        after: str | None = None,
+        query: str | None = None,
+    ) -> CustomerConnection | None:
+        data = info.context.data
+
+        async def fetch(count: int, cursor: str | None) -> Page[models.Customer]:
+            return await data.customers(first=count, after=cursor, query=query, at=info.path)
+
+        return CustomerConnection.of(await paginate(fetch, first=first, after=after))

@@ -57,11 +57,15 @@ def test_a_product_listing_page_costs_the_same_calls_whatever_its_size(
         level["location"]["kind"] for n in nodes for v in n["variants"] for level in v["inventory"]
     )
     assert kinds["STORE"] > 0, "store stock from Shopify"
-    assert kinds["WAREHOUSE"] > 0, "warehouse stock from SAP"
+    assert kinds["WAREHOUSE"] > 0, "warehouse stock from SAP and the ERP"
 
-    # SAP: the stock of every SKU on the page, the locations — one call per nesting level,
-    # for 5 products or 50.
-    assert calls(commerce_sandboxes)["sap_commerce"] == 2
+    # SAP: the stock of every SKU on the page, the locations. The ERP: its prices for
+    # every SKU (it is the price authority), its stock, its locations. One call per system
+    # per nesting level, for 5 products or 50.
+    counted = calls(commerce_sandboxes)
+    assert counted["sap_commerce"] == 2
+    assert counted["odoo"] == 3
+    assert counted["salesforce"] == 0
 
     # Shopify refuses any document over 1,000 cost points, and stock at every store costs
     # 34 points a SKU, so its calls follow the page's cost, never one per product or SKU:

@@ -17,6 +17,7 @@ def test_the_example_config_is_what_the_demo_runs() -> None:
     demo = sandbox_config(sandboxes, urls)
 
     assert example.routing == demo.routing
+    assert example.federation == demo.federation
     assert example.connectors.keys() == demo.connectors.keys()
     for name, spec in demo.connectors.items():
         assert example.connectors[name].settings == spec.settings, name
