@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.types import ExecutionContext
 
 from gateway.errors import log_error
+from gateway.limits import DEFAULT_LIMITS, LimitSettings, OperationLimits
 from schema import create_schema
 
 __all__ = ["GatewaySchema", "build_graph"]
 
 
 class GatewaySchema(strawberry.Schema):
+    #: The limits the graph enforces; ``limits.suggestions`` is for
+    #: :func:`gateway.errors.format_error`, which the HTTP layer calls.
+    limits: LimitSettings = DEFAULT_LIMITS
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -30,18 +28,18 @@ class GatewaySchema(strawberry.Schema):
             log_error(error)
 
 
-def build_graph(**options: Any) -> strawberry.Schema:
-    """The schema with parse and validation caches and basic limits."""
-    # Factories: strawberry builds fresh extensions per request; the caches behind
-    # ParserCache and ValidationCache are module-level, so they still span requests.
-    return create_schema(
-        extensions=[
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: QueryDepthLimiter(max_depth=12),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            lambda: MaxTokensLimiter(max_token_count=5000),
-        ],
-        schema_class=GatewaySchema,
-        **options,
+def build_graph(limits: LimitSettings = DEFAULT_LIMITS, **options: Any) -> GatewaySchema:
+    """The schema with the operation limits, and the parse and validation caches that
+    :class:`~gateway.limits.OperationLimits` keeps (see :mod:`gateway.limits`)."""
+    # A factory: strawberry builds fresh extensions per request; the caches behind
+    # OperationLimits are shared by every instance with equal settings, across requests.
+    schema = cast(
+        GatewaySchema,
+        create_schema(
+            extensions=[lambda: OperationLimits(limits)],
+            schema_class=GatewaySchema,
+            **options,
+        ),
     )
+    schema.limits = limits
+    return schema
