@@ -21,12 +21,15 @@ connector that is not installed, a route to a connector that cannot serve it —
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import jwt
 
 from connectors.base import Connector
 from connectors.capabilities import Capability
@@ -34,10 +37,17 @@ from connectors.errors import SettingsError
 from connectors.models import LocationRef
 from connectors.registry import load_connector
 from connectors.settings import build_settings
+from gateway.auth.authenticate import Authenticator
+from gateway.auth.settings import SCOPES, ApiKey, AuthSettings, JwtSettings
 from gateway.cache.entity import CachePolicy, default_policies
 from gateway.federation.customers import MERGED_FIELDS
 from gateway.federation.settings import FederationSettings
+from gateway.limits import LimitSettings
 from gateway.resilience.settings import ResilienceSettings
+from gateway.server.csrf import CsrfSettings
+from gateway.server.endpoint import EndpointSettings
+from gateway.server.persisted import PersistedSettings
+from gateway.server.ratelimit import RateLimitSettings
 
 __all__ = [
     "ConfigError",
@@ -51,6 +61,7 @@ __all__ = [
 ]
 
 PROFILES = ("dev", "production")
+T = TypeVar("T")
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _INSTANCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -122,6 +133,9 @@ class GatewayConfig:
     routing: Routing
     cache: CacheSettings = field(default_factory=CacheSettings)
     federation: FederationSettings = field(default_factory=FederationSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    http: EndpointSettings = field(default_factory=EndpointSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
 
 
 def load_config(path: str | Path, env: Mapping[str, str]) -> GatewayConfig:
@@ -152,14 +166,167 @@ def parse_config(
 
     ``find_connector`` maps a ``type`` to its class (entry points by default).
     """
-    _reject_unknown(raw, {"gateway", "connectors", "routing", "cache", "federation"}, "")
+    sections = {
+        "gateway",
+        "connectors",
+        "routing",
+        "cache",
+        "federation",
+        "auth",
+        "http",
+        "limits",
+    }
+    _reject_unknown(raw, sections, "")
     resolved = _interpolate(raw, env, "")
     server = _server(resolved.get("gateway", {}))
     connectors = _connectors(resolved.get("connectors", {}), find_connector)
     routing = _routing(resolved.get("routing", {}), connectors)
     cache = _cache(resolved.get("cache", {}))
     federation = _federation(resolved.get("federation", {}), connectors, routing)
-    return GatewayConfig(server, connectors, routing, cache, federation)
+    production = server.profile == "production"
+    auth = _auth(resolved.get("auth", {}), production=production)
+    http = _http(resolved.get("http", {}), production=production)
+    limits = _limits(resolved.get("limits", {}), server.profile)
+    return GatewayConfig(server, connectors, routing, cache, federation, auth, http, limits)
+
+
+def _limits(raw: Any, profile: str) -> LimitSettings:
+    """``[limits]``: operation limits (docs/limits.md), production defaults first."""
+    table = _table(raw, "limits")
+    known = {f.name for f in dataclasses.fields(LimitSettings)}
+    _reject_unknown(table, known, "limits")
+    switches = ("introspection", "suggestions")
+    for key, value in table.items():
+        wanted = bool if key in switches else int
+        if type(value) is not wanted:
+            kind = "true or false" if wanted is bool else "an integer"
+            raise ConfigError(f"limits.{key} must be {kind}, got {value!r}")
+    try:
+        return LimitSettings.for_profile(profile, **table)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _section(settings_type: type[T], raw: Any, where: str) -> T:
+    try:
+        return build_settings(settings_type, _table(raw, where), where=where)
+    except SettingsError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class _HttpTable:
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_json_depth: int = 32
+    graphiql: bool = True
+
+
+def _http(raw: Any, *, production: bool) -> EndpointSettings:
+    """``[http]``: the /graphql endpoint (docs/http.md)."""
+    table = dict(_table(raw, "http"))
+    csrf = _section(CsrfSettings, table.pop("csrf", {}), "http.csrf")
+    persisted = _section(PersistedSettings, table.pop("persisted", {}), "http.persisted")
+    rate_limit = _section(RateLimitSettings, table.pop("rate_limit", {}), "http.rate_limit")
+    table.setdefault("graphiql", not production)
+    top = _section(_HttpTable, table, "http")
+    if top.graphiql and production:
+        raise ConfigError("http.graphiql: GraphiQL is never served in the production profile")
+    if persisted.safelist_only and not persisted.manifest:
+        raise ConfigError(
+            "http.persisted.safelist_only needs http.persisted.manifest (a manifest file)"
+        )
+    if persisted.manifest and not Path(persisted.manifest).is_file():
+        raise ConfigError(f"http.persisted.manifest: {persisted.manifest} is not a readable file")
+    for where, backend, url in (
+        ("http.persisted", persisted.apq_backend, persisted.redis_url),
+        ("http.rate_limit", rate_limit.backend, rate_limit.redis_url),
+    ):
+        if backend not in ("memory", "redis"):
+            raise ConfigError(f'{where}: backend must be "memory" or "redis", got {backend!r}')
+        if backend == "redis" and not url:
+            raise ConfigError(f'{where}: the "redis" backend needs redis_url')
+    return EndpointSettings(
+        max_body_bytes=top.max_body_bytes,
+        max_json_depth=top.max_json_depth,
+        graphiql=top.graphiql,
+        csrf=csrf,
+        persisted=persisted,
+        rate_limit=rate_limit,
+    )
+
+
+_JWT_ALGORITHMS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
+
+
+def _scopes(value: Any, key: str) -> tuple[str, ...]:
+    names = _names(value, key) if value != [] else ()
+    for name in names:
+        if name not in SCOPES:
+            raise ConfigError(f"{key}: unknown scope {name!r}; use {', '.join(SCOPES)}")
+    return names
+
+
+def _auth(raw: Any, *, production: bool) -> AuthSettings:
+    table = dict(_table(raw, "auth"))
+    _reject_unknown(
+        table, {"anonymous_scopes", "api_keys", "jwt", "api_key_header", "client_ip_header"}, "auth"
+    )
+    anonymous = (
+        _scopes(table["anonymous_scopes"], "auth.anonymous_scopes")
+        if "anonymous_scopes" in table
+        else None
+    )
+    keys = []
+    seen: set[str] = set()
+    entries = table.get("api_keys", [])
+    if not isinstance(entries, list):
+        raise ConfigError("auth.api_keys must be an array of tables ([[auth.api_keys]])")
+    for i, entry in enumerate(entries):
+        where = f"auth.api_keys[{i}]"
+        body = dict(_table(entry, where))
+        scopes = _scopes(body.pop("scopes", ["storefront"]), f"{where}.scopes")
+        try:
+            key = build_settings(ApiKey, {**body, "scopes": list(scopes)}, where=where)
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        if len(key.key.reveal()) < 16:
+            raise ConfigError(f"{where}.key is too short: use at least 16 random characters")
+        if key.name in seen:
+            raise ConfigError(f"{where}.name {key.name!r} is used twice; names must be unique")
+        seen.add(key.name)
+        keys.append(key)
+    jwt_settings = None
+    if "jwt" in table:
+        body = dict(_table(table["jwt"], "auth.jwt"))
+        try:
+            jwt_settings = build_settings(JwtSettings, body, where="auth.jwt")
+        except SettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        for algorithm in jwt_settings.algorithms:
+            if algorithm not in _JWT_ALGORITHMS:
+                raise ConfigError(
+                    f"auth.jwt.algorithms: {algorithm!r} is not accepted; use {', '.join(_JWT_ALGORITHMS)}"
+                )
+        if any(a.startswith("HS") for a in jwt_settings.algorithms) and jwt_settings.secret is None:
+            raise ConfigError("auth.jwt: an HS algorithm needs auth.jwt.secret (use ${ENV_VAR})")
+        asymmetric = [a for a in jwt_settings.algorithms if not a.startswith("HS")]
+        keyed = jwt_settings.public_keys or jwt_settings.jwks or jwt_settings.jwks_file
+        if asymmetric and not keyed:
+            raise ConfigError(
+                f"auth.jwt: {', '.join(asymmetric)} need public_keys, jwks or jwks_file"
+            )
+    settings = AuthSettings(
+        anonymous_scopes=anonymous,
+        api_keys=tuple(keys),
+        jwt=jwt_settings,
+        api_key_header=str(table.get("api_key_header", "X-Api-Key")),
+        client_ip_header=str(table.get("client_ip_header", "")),
+    )
+    try:
+        Authenticator(settings, production=production)  # reads JWKS files, parses keys
+    except (OSError, ValueError, jwt.PyJWTError) as exc:
+        raise ConfigError(f"auth.jwt: the verification keys cannot be read ({exc})") from None
+    return settings
 
 
 def _federation(

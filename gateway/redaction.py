@@ -1,9 +1,10 @@
 """Secrets never reach the log.
 
 While the gateway runs, every log record in the process is redacted as it is made: the
-configured secrets (every setting typed ``Secret``) and anything shaped like a credential
-(a bearer token, ``token=...`` in a URL, Shopify and Stripe key prefixes) become
-``**********`` — in the message, its arguments and any traceback. Vendors' error texts
+configured secrets (every setting typed ``Secret``: connectors' credentials, API keys, the
+JWT secret) and anything shaped like a credential (a bearer token, a JWT, ``token=...`` in
+a URL, Shopify and Stripe key prefixes) become ``**********`` — in the message, its
+arguments and any traceback. Vendors' error texts
 and hosts still reach the log; clients never see either.
 """
 
@@ -30,6 +31,8 @@ _SHAPES = [
     ),
     re.compile(r"\b(shp(?:at|ss|ca|pa)_)[A-Za-z0-9]{8,}"),
     re.compile(r"\b((?:sk|rk|whsec)_(?:live_|test_)?)[A-Za-z0-9]{8,}"),
+    # A JWT anywhere (a header, a URL, a message).
+    re.compile(r"\b(eyJ)[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*"),
 ]
 
 
@@ -47,12 +50,17 @@ class Redactor:
 
 
 def configured_secrets(config: GatewayConfig) -> list[str]:
-    secrets = []
-    for spec in config.connectors.values():
-        for value in vars(spec.settings).values():
-            if isinstance(value, Secret):
-                secrets.append(value.reveal())
-    return secrets
+    """Every credential in the config: connectors', API keys, the JWT secret."""
+    holders: list[object] = [spec.settings for spec in config.connectors.values()]
+    holders.extend(config.auth.api_keys)
+    if config.auth.jwt is not None:
+        holders.append(config.auth.jwt)
+    return [
+        value.reveal()
+        for holder in holders
+        for value in vars(holder).values()
+        if isinstance(value, Secret)
+    ]
 
 
 def _redacted(value: object, redact: Redactor) -> object:

@@ -9,14 +9,24 @@ channel.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
+
+import jwt
 
 from connectors.registry import available_connectors, load_connector, load_sandbox
 from connectors.sandbox import Sandbox
 from gateway.config import GatewayConfig, parse_config
 
-__all__ = ["DEMO_ROUTING", "create_sandboxes", "sandbox_config"]
+__all__ = [
+    "DEMO_ADMIN_KEY",
+    "DEMO_JWT_SECRET",
+    "DEMO_ROUTING",
+    "create_sandboxes",
+    "demo_customer_token",
+    "sandbox_config",
+]
 
 #: Routing over the demo retailer's systems; systems that are not installed are left out.
 DEMO_ROUTING: dict[str, list[str]] = {
@@ -34,6 +44,19 @@ DEMO_SETTINGS: dict[str, dict[str, Any]] = {
     "sap_commerce": {"emails_verified": True},
     "salesforce": {"emails_verified": True},
 }
+
+#: The demo's credentials: public on purpose, valid only in the demo. Anonymous requests
+#: read the catalog; this key reads everything; tokens signed with this secret are
+#: customer sessions (:func:`demo_customer_token`). Never configure these in production.
+DEMO_ADMIN_KEY = "demo-admin-key-for-the-sandboxes-only"
+DEMO_JWT_SECRET = "demo-jwt-secret-for-the-sandboxes-only-0123456789"
+
+
+def demo_customer_token(email: str, *, ttl: int = 3600) -> str:
+    """A customer session token the demo accepts, for the customer with ``email``."""
+    claims = {"sub": email, "email": email, "exp": int(time.time()) + ttl}
+    return jwt.encode(claims, DEMO_JWT_SECRET, algorithm="HS256")
+
 
 #: How the demo retailer's systems become one answer (docs/federation.md).
 DEMO_FEDERATION: dict[str, Any] = {
@@ -86,6 +109,10 @@ def sandbox_config(
         "connectors": connectors,
         "routing": routing,
         "federation": _federation_for(set(sandboxes)),
+        "auth": {
+            "api_keys": [{"name": "demo-admin", "key": DEMO_ADMIN_KEY, "scopes": ["admin"]}],
+            "jwt": {"algorithms": ["HS256"], "secret": DEMO_JWT_SECRET},
+        },
     }
     return parse_config(raw, env={})
 

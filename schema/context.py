@@ -29,6 +29,7 @@ from connectors.models import (
     Variant,
 )
 from schema.ids import GlobalId
+from schema.permissions import Unrestricted, Viewer
 
 __all__ = ["DataAccess", "FieldSource", "GraphContext", "Notice"]
 
@@ -116,5 +117,7 @@ class DataAccess(Protocol):
 @dataclass
 class GraphContext:
     data: DataAccess
-    #: Whatever the HTTP layer wants resolvers and extensions to see (request, auth).
+    #: Who is asking: field permissions check its scopes (schema/permissions.py).
+    viewer: Viewer = field(default_factory=Unrestricted)
+    #: Whatever the HTTP layer wants resolvers and extensions to see (the request).
     extras: dict[str, Any] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from schema.errors import InvalidId
 from schema.ids import decode
 from schema.inventory.types import Location
 from schema.orders.types import Order
+from schema.permissions import NODE_SCOPES, require
 from schema.relay import Node
 
 __all__ = ["NodeQuery"]
@@ -24,6 +25,9 @@ class NodeQuery:
         self, info: strawberry.Info[GraphContext, None], id: strawberry.ID
     ) -> Node | None:
         gid = decode(id)
+        if gid.type not in NODE_SCOPES:
+            raise InvalidId(id)
+        require(info, NODE_SCOPES[gid.type])
         data = info.context.data
         if gid.type == "Product":
             product = await data.product(gid, at=info.path)

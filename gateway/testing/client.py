@@ -7,6 +7,7 @@ background thread and talks to it through ``httpx.ASGITransport``: no port, no n
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,9 +36,17 @@ class GraphQLResponse:
 class GatewayClient:
     """``with GatewayClient(app) as client: client.query("{ ... }")``."""
 
-    def __init__(self, app: Starlette, *, base_url: str = "http://gateway.test") -> None:
+    def __init__(
+        self,
+        app: Starlette,
+        *,
+        base_url: str = "http://gateway.test",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         self.app = app
         self.base_url = base_url
+        #: Sent with every request (credentials, say); a request's own headers win.
+        self.headers = dict(headers or {})
         self._stack = contextlib.ExitStack()
         self._portal: anyio.from_thread.BlockingPortal | None = None
         self._http: httpx.AsyncClient | None = None
@@ -61,10 +70,23 @@ class GatewayClient:
         self._stack.close()
         self._portal = self._http = None
 
+    def with_headers(self, headers: Mapping[str, str]) -> GatewayClient:
+        """The same running app, sending ``headers`` too: ``client.with_headers({"x-api-key":
+        key})`` asks as that key. Use it inside the original client's ``with`` block."""
+        other = copy.copy(self)
+        other.headers = {**self.headers, **headers}
+        return other
+
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Any HTTP request to the app (``client.request("GET", "/readyz")``)."""
         if self._portal is None or self._http is None:
             raise RuntimeError("use the client inside `with GatewayClient(app) as client:`")
+        if self.headers:
+            given = httpx.Headers(kwargs.get("headers"))
+            for name, value in self.headers.items():
+                if name not in given:
+                    given[name] = value
+            kwargs["headers"] = given
         call = functools.partial(self._http.request, method, path, **kwargs)
         return self._portal.call(call)
 

@@ -11,12 +11,18 @@ Fixtures:
     The :class:`~gateway.config.GatewayConfig` wiring the gateway to those sandboxes.
 ``gateway_client``
     A :class:`~gateway.testing.GatewayClient` over the gateway app, running in process with
-    its connectors talking to the sandboxes in process (no ports, no network).
+    its connectors talking to the sandboxes in process (no ports, no network). It asks
+    anonymously, like a storefront: the catalog, prices and stock.
+``admin_client``
+    The same gateway, asking with the demo's admin API key: any customer, any order.
+``customer_client``
+    ``customer_client("yusuf.vogel@example.com")``: the same gateway, asking as that
+    customer's session (a signed token): their own profile and orders only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import httpx
 import pytest
@@ -26,10 +32,22 @@ from connectors.testing.transport import SandboxTransport
 from gateway.app import create_app
 from gateway.config import ConnectorConfig, GatewayConfig
 from gateway.runtime import TransportFactory
-from gateway.sandboxes import create_sandboxes, sandbox_config
+from gateway.sandboxes import (
+    DEMO_ADMIN_KEY,
+    create_sandboxes,
+    demo_customer_token,
+    sandbox_config,
+)
 from gateway.testing.client import GatewayClient
 
-__all__ = ["commerce_sandboxes", "gateway_client", "gateway_config", "sandbox_transports"]
+__all__ = [
+    "admin_client",
+    "commerce_sandboxes",
+    "customer_client",
+    "gateway_client",
+    "gateway_config",
+    "sandbox_transports",
+]
 
 
 def sandbox_transports(sandboxes: Mapping[str, Sandbox]) -> TransportFactory:
@@ -60,3 +78,17 @@ def gateway_client(
     app = create_app(gateway_config, transport_factory=sandbox_transports(commerce_sandboxes))
     with GatewayClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def admin_client(gateway_client: GatewayClient) -> GatewayClient:
+    return gateway_client.with_headers({"x-api-key": DEMO_ADMIN_KEY})
+
+
+@pytest.fixture
+def customer_client(gateway_client: GatewayClient) -> Callable[[str], GatewayClient]:
+    def as_customer(email: str) -> GatewayClient:
+        token = demo_customer_token(email)
+        return gateway_client.with_headers({"authorization": f"Bearer {token}"})
+
+    return as_customer

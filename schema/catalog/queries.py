@@ -10,6 +10,7 @@ from schema.catalog.types import Product, ProductConnection, Variant
 from schema.context import GraphContext
 from schema.errors import BadUserInput
 from schema.ids import decode_as
+from schema.permissions import CanReadCatalog
 from schema.relay import paginate
 
 __all__ = ["CatalogQuery"]
@@ -19,7 +20,10 @@ Info = strawberry.Info[GraphContext, None]
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field(description="One product, by `id` or by `handle` (give exactly one).")
+    @strawberry.field(
+        description="One product, by `id` or by `handle` (give exactly one).",
+        permission_classes=[CanReadCatalog],
+    )
     async def product(
         self, info: Info, id: strawberry.ID | None = None, handle: str | None = None
     ) -> Product | None:
@@ -33,7 +37,10 @@ class CatalogQuery:
             found = await data.product_by_handle(handle, at=info.path)
         return None if found is None else Product.of(found)
 
-    @strawberry.field(description="Products, a page at a time; `query` filters by free text.")
+    @strawberry.field(
+        description="Products, a page at a time; `query` filters by free text.",
+        permission_classes=[CanReadCatalog],
+    )
     async def products(
         self, info: Info, first: int = 20, after: str | None = None, query: str | None = None
     ) -> ProductConnection | None:
@@ -44,7 +51,7 @@ class CatalogQuery:
 
         return ProductConnection.of(await paginate(fetch, first=first, after=after))
 
-    @strawberry.field(description="One variant by its SKU.")
+    @strawberry.field(description="One variant by its SKU.", permission_classes=[CanReadCatalog])
     async def variant(self, info: Info, sku: str) -> Variant | None:
         found = await info.context.data.variant(sku, at=info.path)
         return None if found is None else Variant.of(found)

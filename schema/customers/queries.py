@@ -10,6 +10,7 @@ from schema.context import GraphContext
 from schema.customers.types import Customer, CustomerConnection
 from schema.errors import BadUserInput
 from schema.ids import decode_as
+from schema.permissions import CanReadCustomers, IsAdmin
 from schema.relay import paginate
 
 __all__ = ["CustomerQuery"]
@@ -17,7 +18,11 @@ __all__ = ["CustomerQuery"]
 
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field(description="One customer, by `id` or by `email` (give exactly one).")
+    @strawberry.field(
+        description="One customer, by `id` or by `email` (give exactly one). A customer "
+        "session sees only itself; anyone else's answers null, as if missing.",
+        permission_classes=[CanReadCustomers],
+    )
     async def customer(
         self,
         info: strawberry.Info[GraphContext, None],
@@ -36,7 +41,8 @@ class CustomerQuery:
 
     @strawberry.field(
         description="Every customer, a page at a time, each person once however many "
-        "systems hold them; `query` filters by name or email. A back-office query."
+        "systems hold them; `query` filters by name or email. Admins only.",
+        permission_classes=[IsAdmin],
     )
     async def customers(
         self,

@@ -11,6 +11,7 @@ from schema.context import GraphContext
 from schema.errors import BadUserInput
 from schema.ids import decode_as
 from schema.inventory.types import InventoryLevel, Location, LocationKind
+from schema.permissions import CanReadCatalog
 
 __all__ = ["MAX_SKUS", "InventoryQuery"]
 
@@ -19,7 +20,9 @@ MAX_SKUS = 250
 
 @strawberry.type
 class InventoryQuery:
-    @strawberry.field(description="Every location, or those of one kind.")
+    @strawberry.field(
+        description="Every location, or those of one kind.", permission_classes=[CanReadCatalog]
+    )
     async def locations(
         self, info: strawberry.Info[GraphContext, None], kind: LocationKind | None = None
     ) -> list[Location] | None:
@@ -28,7 +31,8 @@ class InventoryQuery:
 
     @strawberry.field(
         description="Stock for these SKUs at every location (or at `locationIds`), "
-        "from every system that holds stock."
+        "from every system that holds stock.",
+        permission_classes=[CanReadCatalog],
     )
     async def inventory(
         self,

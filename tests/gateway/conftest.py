@@ -22,7 +22,14 @@ FAKE_RAW: dict[str, Any] = {
         "customers": ["stores"],
         "orders": ["stores"],
     },
+    "auth": {
+        "api_keys": [
+            {"name": "tests-admin", "key": "tests-admin-key-0123456789", "scopes": ["admin"]}
+        ]
+    },
 }
+#: Routing and federation tests read as an admin; auth has its own tests.
+ADMIN = {"x-api-key": "tests-admin-key-0123456789"}
 
 
 def fake_config(raw: dict[str, Any] | None = None, **env: str) -> GatewayConfig:
@@ -38,5 +45,5 @@ def _no_http(request: httpx.Request) -> httpx.Response:
 @pytest.fixture
 def fake_client(fake_state: fakes.FakeState) -> Iterator[GatewayClient]:
     app = create_app(fake_config(), transport_factory=lambda spec: httpx.MockTransport(_no_http))
-    with GatewayClient(app) as client:
+    with GatewayClient(app, headers=ADMIN) as client:
         yield client

@@ -10,7 +10,7 @@ import pytest
 from connectors.sandbox import Sandbox
 from connectors.sandbox.retailer import demo_retailer
 from gateway.app import create_app
-from gateway.sandboxes import create_sandboxes, sandbox_config
+from gateway.sandboxes import DEMO_ADMIN_KEY, create_sandboxes, sandbox_config
 from gateway.testing import GatewayClient
 from gateway.testing.plugin import sandbox_transports
 
@@ -22,9 +22,9 @@ query($email: String!) { customer(email: $email) {
 
 
 def test_a_customer_in_four_systems_is_one_customer_by_precedence(
-    gateway_client: GatewayClient,
+    admin_client: GatewayClient,
 ) -> None:
-    result = gateway_client.query(CUSTOMER, {"email": "Yusuf.Vogel@Example.com "})
+    result = admin_client.query(CUSTOMER, {"email": "Yusuf.Vogel@Example.com "})
 
     assert result.errors == []
     customer = result.data["customer"]
@@ -46,12 +46,12 @@ def test_a_customer_in_four_systems_is_one_customer_by_precedence(
     assert customer["warnings"] == []
 
 
-def test_any_members_id_answers_the_same_person(gateway_client: GatewayClient) -> None:
-    merged = gateway_client.query(CUSTOMER, {"email": "yusuf.vogel@example.com"}).data["customer"]
+def test_any_members_id_answers_the_same_person(admin_client: GatewayClient) -> None:
+    merged = admin_client.query(CUSTOMER, {"email": "yusuf.vogel@example.com"}).data["customer"]
     shop = next(i for i in merged["identities"] if i["system"] == "shopify")
     from schema.ids import encode
 
-    by_id = gateway_client.query(
+    by_id = admin_client.query(
         "query($id: ID!) { customer(id: $id) { id identities { system } } }",
         {"id": encode("Customer", "shopify", shop["externalId"])},
     ).data["customer"]
@@ -68,9 +68,9 @@ def test_any_members_id_answers_the_same_person(gateway_client: GatewayClient) -
     ids=["duplicate-in-crm", "unverified-in-shop"],
 )
 def test_ambiguous_records_stay_separate_and_the_answer_says_why(
-    gateway_client: GatewayClient, email: str, code: str, names: str
+    admin_client: GatewayClient, email: str, code: str, names: str
 ) -> None:
-    customer = gateway_client.query(CUSTOMER, {"email": email}).data["customer"]
+    customer = admin_client.query(CUSTOMER, {"email": email}).data["customer"]
     [warning] = customer["warnings"]
     assert warning["code"] == code
     assert names in warning["message"]
@@ -79,9 +79,9 @@ def test_ambiguous_records_stay_separate_and_the_answer_says_why(
 
 
 def test_a_variants_stock_lists_every_system_each_location_once(
-    gateway_client: GatewayClient,
+    admin_client: GatewayClient,
 ) -> None:
-    result = gateway_client.query(
+    result = admin_client.query(
         '{ variant(sku: "NL-1001-NVY-M") { inventory { location { id name kind } } } }'
     )
     locations = [level["location"] for level in result.data["variant"]["inventory"]]
@@ -91,31 +91,31 @@ def test_a_variants_stock_lists_every_system_each_location_once(
     assert "Lager Dortmund (Odoo)" not in names
     assert {"Lager Leipzig", "Zentrallager Kassel", "Lager Nürnberg"} <= set(names)
     assert sum(location["kind"] == "STORE" for location in locations) >= 4
-    everywhere = gateway_client.query("{ locations { name } }").data["locations"]
+    everywhere = admin_client.query("{ locations { name } }").data["locations"]
     assert "Lager Dortmund (Odoo)" not in [loc["name"] for loc in everywhere]
 
 
 def test_prices_come_from_the_erp_falling_back_to_the_catalog(
-    gateway_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
+    admin_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
 ) -> None:
     query = (
         "query($sku: String!) { variant(sku: $sku) { price { amount } sources { field system } } }"
     )
-    repriced = gateway_client.query(query, {"sku": "NL-1002-GRY-S"}).data["variant"]
+    repriced = admin_client.query(query, {"sku": "NL-1002-GRY-S"}).data["variant"]
     assert repriced == {
         "price": {"amount": "74.90"},
         "sources": [{"field": "price", "system": "odoo"}],
     }
-    unpriced = gateway_client.query(query, {"sku": "NL-1055-RST-42"}).data["variant"]
+    unpriced = admin_client.query(query, {"sku": "NL-1055-RST-42"}).data["variant"]
     assert unpriced["sources"] == [], "the ERP does not sell it: the catalog's price stands"
     assert unpriced["price"]["amount"] == str(demo_retailer().variant("NL-1055-RST-42")[1].price)
 
 
 def test_the_erp_down_leaves_the_catalogs_price_and_says_so(
-    gateway_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
+    admin_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
 ) -> None:
     commerce_sandboxes["odoo"].faults.down = True
-    result = gateway_client.query('{ variant(sku: "NL-1002-GRY-S") { price { amount } } }')
+    result = admin_client.query('{ variant(sku: "NL-1002-GRY-S") { price { amount } } }')
     assert result.data["variant"]["price"]["amount"] == "69.90"
     assert [(e["extensions"]["code"], e["extensions"]["connector"]) for e in result.errors] == [
         ("UPSTREAM_UNAVAILABLE", "odoo")
@@ -123,14 +123,14 @@ def test_the_erp_down_leaves_the_catalogs_price_and_says_so(
 
 
 def test_a_merged_order_history_pages_every_order_once_newest_first(
-    gateway_client: GatewayClient,
+    admin_client: GatewayClient,
 ) -> None:
     query = """query($after: String) { customer(email: "yusuf.vogel@example.com") {
       orders(first: 1, after: $after) { nodes { number createdAt channel } pageInfo { hasNextPage endCursor } } } }"""
     seen: list[dict[str, str]] = []
     after = None
     for _ in range(50):
-        page = gateway_client.query(query, {"after": after}).data["customer"]["orders"]
+        page = admin_client.query(query, {"after": after}).data["customer"]["orders"]
         seen.extend(page["nodes"])
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -147,10 +147,10 @@ def test_a_merged_order_history_pages_every_order_once_newest_first(
 
 
 def test_an_email_with_quote_and_backslash_reaches_salesforce_escaped(
-    gateway_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
+    admin_client: GatewayClient, commerce_sandboxes: dict[str, Sandbox]
 ) -> None:
     email = "o'brien\\x@example.com"
-    result = gateway_client.query(CUSTOMER, {"email": email})
+    result = admin_client.query(CUSTOMER, {"email": email})
     assert result.errors == []
     assert result.data["customer"] is None
     queries = [
@@ -161,13 +161,13 @@ def test_an_email_with_quote_and_backslash_reaches_salesforce_escaped(
     assert any("'o\\'brien\\\\x@example.com'" in q for q in queries), queries
 
 
-def test_the_customer_directory_shows_every_person_once(gateway_client: GatewayClient) -> None:
+def test_the_customer_directory_shows_every_person_once(admin_client: GatewayClient) -> None:
     query = """query($after: String) { customers(first: 7, after: $after) {
       nodes { id email identities { system externalId } } pageInfo { hasNextPage endCursor } } }"""
     people: list[dict[str, object]] = []
     after = None
     for _ in range(40):
-        page = gateway_client.query(query, {"after": after}).data["customers"]
+        page = admin_client.query(query, {"after": after}).data["customers"]
         people.extend(page["nodes"])
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -189,9 +189,8 @@ def calls_for(first: int) -> Counter[str]:
     """Back-end calls for one page of customers with their last orders, on a cold gateway."""
     sandboxes = create_sandboxes()
     config = sandbox_config(sandboxes, {n: s.base_url for n, s in sandboxes.items()})
-    with GatewayClient(
-        create_app(config, transport_factory=sandbox_transports(sandboxes))
-    ) as client:
+    app = create_app(config, transport_factory=sandbox_transports(sandboxes))
+    with GatewayClient(app, headers={"x-api-key": DEMO_ADMIN_KEY}) as client:
         result = client.query(PAGE_OF_CUSTOMERS, {"first": first})
     assert result.errors == []
     assert len(result.data["customers"]["nodes"]) == first

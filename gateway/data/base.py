@@ -1,0 +1,93 @@
+"""Per-request plumbing shared by the parts of :class:`~gateway.data.GatewayData`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from aiodataloader import DataLoader
+from graphql.pyutils import Path
+
+from connectors.base import Connector
+from connectors.errors import ConnectorError
+from connectors.models import (
+    Customer,
+    Identity,
+)
+from gateway.auth.principal import ADMIN, Principal
+from gateway.cache import EntityCache, Lookup
+from gateway.errors import describe
+from gateway.federation import Merge
+from gateway.loaders import InventoryBySkuLoader
+from gateway.runtime import Gateway
+
+L = TypeVar("L", bound=DataLoader[Any, Any])
+V = TypeVar("V")
+
+
+__all__ = ["RequestData"]
+
+
+class RequestData:
+    """The state and plumbing every part of a request's data access shares: the routed
+    connectors, per-request loaders over the entity cache, the principal, and the notes
+    the response carries (``problems``, ``stale``)."""
+
+    def __init__(self, gateway: Gateway, *, principal: Principal | None = None) -> None:
+        self._gateway = gateway
+        self._cache: EntityCache = gateway.cache
+        self.principal = principal or Principal.anonymous("local", scopes=frozenset({ADMIN}))
+        # Private records (customers, orders) are cached per principal, never shared.
+        self._scope = self.principal.key or f"{self.principal.kind}:{self.principal.name}"
+        self._me: asyncio.Future[Customer | None] | None = None
+        self._loaders: dict[tuple[Callable[..., Any], str], DataLoader[Any, Any]] = {}
+        self._inventory: InventoryBySkuLoader | None = None
+        self.problems: list[dict[str, Any]] = []
+        self.stale: list[dict[str, Any]] = []
+        #: Merged customers this request answered with, by their (source, external_id).
+        self._merges: dict[tuple[str, str], Merge] = {}
+        #: (source, sku) -> where the variant's price came from, when not the catalog.
+        self._price_sources: dict[tuple[str, str], Identity] = {}
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _loader(
+        self,
+        kind: Callable[[Connector[Any], EntityCache, str], L],
+        connector: Connector[Any],
+        *,
+        private: bool = False,
+    ) -> L:
+        key = (kind, connector.instance)
+        loader = self._loaders.get(key)
+        if loader is None:
+            scope = self._scope if private else "public"
+            loader = self._loaders[key] = kind(connector, self._cache, scope)
+        return cast(L, loader)
+
+    def _note(self, lookup: Lookup[Any], connector: str, at: Path | None) -> None:
+        if lookup.outcome == "stale_if_error" and lookup.age is not None:
+            self._stale(connector, lookup.age, at)
+
+    def _stale(self, connector: str, age: float, at: Path | None) -> None:
+        self.stale.append(
+            {"path": at.as_list() if at else None, "connector": connector, "age": round(age, 1)}
+        )
+
+    def _problem(self, error: ConnectorError, at: Path | None) -> None:
+        message, extensions = describe(error)
+        extensions["partial"] = True
+        note: dict[str, Any] = {"message": message, "extensions": extensions}
+        if at is not None:
+            note["path"] = at.as_list()
+        self.problems.append(note)
+
+    async def _get(
+        self, loader: DataLoader[Any, Lookup[V]], key: Any, connector: str, at: Path | None
+    ) -> V | None:
+        lookup = await loader.load(key)
+        if lookup.error is not None:
+            raise lookup.error
+        self._note(lookup, connector, at)
+        return lookup.value

@@ -1,0 +1,96 @@
+"""Locations and stock, unioned across every inventory system."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from graphql.pyutils import Path
+
+from connectors.base import Connector
+from connectors.capabilities import Capability
+from connectors.errors import ConnectorError
+from connectors.models import (
+    InventoryLevel,
+    Location,
+    LocationKind,
+    LocationRef,
+)
+from gateway.data.base import RequestData
+from gateway.loaders import (
+    InventoryBySkuLoader,
+    LocationsBySystemLoader,
+    Stock,
+)
+from schema.ids import GlobalId
+
+__all__ = ["InventoryData"]
+
+
+class InventoryData(RequestData):
+    async def _locations_of(self, connector: Connector[Any], at: Path | None) -> list[Location]:
+        found = await self._get(
+            self._loader(LocationsBySystemLoader, connector), "all", connector.instance, at
+        )
+        return list(found or ())
+
+    async def locations(
+        self, kind: LocationKind | None = None, *, at: Path | None = None
+    ) -> list[Location]:
+        systems = self._gateway.serving(Capability.INVENTORY)
+        answers = await asyncio.gather(
+            *(self._locations_of(c, at) for c in systems), return_exceptions=True
+        )
+        found: list[Location] = []
+        failures: list[ConnectorError] = []
+        for answer in answers:
+            if isinstance(answer, ConnectorError):
+                failures.append(answer)
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                found.extend(answer)
+        if failures and len(failures) == len(systems):
+            raise failures[0]
+        for failure in failures:
+            self._problem(failure, at)
+        aliases = self._gateway.location_aliases
+        return [
+            loc for loc in found if loc.ref not in aliases and (kind is None or loc.kind is kind)
+        ]
+
+    async def location(self, ref: LocationRef, *, at: Path | None = None) -> Location | None:
+        connector = self._gateway.owner(ref.source, Capability.INVENTORY)
+        if connector is None:
+            return None
+        locations = await self._locations_of(connector, at)
+        return next((loc for loc in locations if loc.external_id == ref.external_id), None)
+
+    async def inventory(
+        self,
+        sku: str,
+        location_ids: Sequence[GlobalId] | None = None,
+        *,
+        at: Path | None = None,
+    ) -> list[InventoryLevel]:
+        if self._inventory is None:
+            self._inventory = InventoryBySkuLoader(
+                self._gateway.serving(Capability.INVENTORY),
+                self._cache,
+                aliases=self._gateway.location_aliases,
+            )
+        scope = (
+            None
+            if location_ids is None
+            else frozenset(LocationRef(gid.source, gid.external_id) for gid in location_ids)
+        )
+        stock: Stock = await self._inventory.load((sku, scope))
+        if stock.failures and not stock.levels:
+            # Nothing to show: the field is null with the first system's error.
+            raise stock.failures[0]
+        for failure in stock.failures:
+            self._problem(failure, at)
+        for system, age in stock.ages.items():
+            self._stale(system, age, at)
+        return stock.levels
