@@ -11,7 +11,7 @@ not answer for part of a list — at the right place, without failing the field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -76,6 +76,13 @@ class DataAccess(Protocol):
 
     async def location(self, ref: LocationRef, *, at: Path | None = None) -> Location | None: ...
 
+    async def places(
+        self, refs: Collection[LocationRef], *, at: Path | None = None
+    ) -> Mapping[LocationRef, Location]:
+        """The locations behind ``refs`` (those it cannot find left out), in as few calls as
+        :meth:`location` would make for one of them."""
+        ...
+
     async def inventory(
         self,
         sku: str,
@@ -121,3 +128,6 @@ class GraphContext:
     viewer: Viewer = field(default_factory=Unrestricted)
     #: Whatever the HTTP layer wants resolvers and extensions to see (the request).
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Views resolvers built this request, to share rather than rebuild (a location that
+    #: stocks every SKU on a page is one object in the answer, however often it appears).
+    memo: dict[Any, Any] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from graphql.pyutils import Path
@@ -66,6 +66,31 @@ class InventoryData(RequestData):
             return None
         locations = await self._locations_of(connector, at)
         return next((loc for loc in locations if loc.external_id == ref.external_id), None)
+
+    async def places(
+        self, refs: Collection[LocationRef], *, at: Path | None = None
+    ) -> dict[LocationRef, Location]:
+        """The locations behind ``refs``, one (cached) locations call per system; a system
+        that fails is reported at ``at`` and its locations left out."""
+        systems: dict[str, Connector[Any]] = {}
+        for ref in refs:
+            if ref.source not in systems:
+                connector = self._gateway.owner(ref.source, Capability.INVENTORY)
+                if connector is not None:
+                    systems[ref.source] = connector
+        answers = await asyncio.gather(
+            *(self._locations_of(c, at) for c in systems.values()), return_exceptions=True
+        )
+        found: dict[LocationRef, Location] = {}
+        for answer in answers:
+            if isinstance(answer, ConnectorError):
+                self._problem(answer, at)
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                for location in answer:
+                    found[location.ref] = location
+        return found
 
     async def inventory(
         self,

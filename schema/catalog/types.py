@@ -11,7 +11,7 @@ from connectors import models
 from schema.common import FieldSource, Image, Money
 from schema.context import GraphContext
 from schema.ids import decode_as, encode
-from schema.inventory.types import InventoryLevel
+from schema.inventory.types import InventoryLevel, inventory_levels
 from schema.relay import Node, Paged, PageInfo
 
 __all__ = ["PriceRange", "Product", "ProductConnection", "ProductEdge", "SelectedOption", "Variant"]
@@ -84,7 +84,7 @@ class Variant(Node):
             None if location_ids is None else [decode_as(i, "Location") for i in location_ids]
         )
         levels = await info.context.data.inventory(self._record.sku, locations, at=info.path)
-        return [InventoryLevel.of(level) for level in levels]
+        return await inventory_levels(info, levels)
 
 
 @strawberry.type

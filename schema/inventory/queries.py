@@ -10,7 +10,7 @@ from connectors import models
 from schema.context import GraphContext
 from schema.errors import BadUserInput
 from schema.ids import decode_as
-from schema.inventory.types import InventoryLevel, Location, LocationKind
+from schema.inventory.types import InventoryLevel, Location, LocationKind, inventory_levels
 from schema.permissions import CanReadCatalog
 
 __all__ = ["MAX_SKUS", "InventoryQuery"]
@@ -50,4 +50,4 @@ class InventoryQuery:
         per_sku = await asyncio.gather(
             *(data.inventory(sku, locations, at=info.path) for sku in dict.fromkeys(skus))
         )
-        return [InventoryLevel.of(level) for levels in per_sku for level in levels]
+        return await inventory_levels(info, [level for levels in per_sku for level in levels])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 
 import strawberry
@@ -13,7 +14,7 @@ from schema.context import GraphContext
 from schema.ids import encode
 from schema.relay import Node
 
-__all__ = ["InventoryLevel", "Location", "LocationKind"]
+__all__ = ["InventoryLevel", "Location", "LocationKind", "inventory_levels"]
 
 
 @strawberry.enum
@@ -51,15 +52,10 @@ class InventoryLevel:
     reserved: int | None
     incoming: int | None
     updated_at: datetime | None
-    _ref: strawberry.Private[models.LocationRef]
-
-    @strawberry.field
-    async def location(self, info: strawberry.Info[GraphContext, None]) -> Location | None:
-        found = await info.context.data.location(self._ref, at=info.path)
-        return None if found is None else Location.of(found)
+    location: Location | None
 
     @classmethod
-    def of(cls, level: models.InventoryLevel) -> InventoryLevel:
+    def of(cls, level: models.InventoryLevel, location: Location | None) -> InventoryLevel:
         return cls(
             sku=level.sku,
             available=level.available,
@@ -67,5 +63,26 @@ class InventoryLevel:
             reserved=level.reserved,
             incoming=level.incoming,
             updated_at=level.updated_at,
-            _ref=level.location,
+            location=location,
         )
+
+
+async def inventory_levels(
+    info: strawberry.Info[GraphContext, None], levels: Sequence[models.InventoryLevel]
+) -> list[InventoryLevel]:
+    """``levels`` as the graph shows them, each with its location: the locations of every
+    system involved come in one batched lookup (a system that cannot say is reported at
+    the field's path and its levels keep a null location), and each location is one object
+    however many levels it holds."""
+    places = await info.context.data.places({level.location for level in levels}, at=info.path)
+    views: dict[models.LocationRef, Location] = info.context.memo.setdefault(Location, {})
+    shown = []
+    for level in levels:
+        ref = level.location
+        view = views.get(ref)
+        if view is None:
+            place = places.get(ref)
+            if place is not None:
+                view = views[ref] = Location.of(place)
+        shown.append(InventoryLevel.of(level, view))
+    return shown
