@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from gateway.errors import log_error
+from gateway.execution import PlannedExecutor
 from gateway.limits import DEFAULT_LIMITS, LimitSettings, OperationLimits
 from schema import create_schema
 
@@ -38,6 +39,7 @@ def build_graph(limits: LimitSettings = DEFAULT_LIMITS, **options: Any) -> Gatew
         create_schema(
             extensions=[lambda: OperationLimits(limits)],
             schema_class=GatewaySchema,
+            execution_context_class=options.pop("execution_context_class", PlannedExecutor),
             **options,
         ),
     )

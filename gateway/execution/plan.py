@@ -1,0 +1,387 @@
+"""Query plans: an operation's selections, collected once and compiled for completion.
+
+graphql-core collects each object's fields and decides how to complete each value while it
+executes, for every object in the answer. A plan makes those decisions once per operation:
+which fields each object type shows under which response keys, which of them merely read
+an attribute (a strawberry field without a resolver) and which call a resolver, how each
+value completes (a leaf coerced, a list walked, an object planned), and which subtrees are
+*pure* — attribute reads and leaves all the way down — so they complete through compiled
+closures with no per-field bookkeeping at all.
+
+Plans hold no request state: they are cached per operation and shared by every request
+that sends the same document (see :class:`~gateway.execution.executor.PlannedExecutor`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLString,
+    Undefined,
+    is_abstract_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList, collect_subfields
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.language import (
+    FieldNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    ValueNode,
+    VariableNode,
+)
+
+__all__ = ["ABSTRACT", "LEAF", "LIST", "OBJECT", "FieldPlan", "ObjectPlan", "Planner", "Shape"]
+
+LEAF, LIST, OBJECT, ABSTRACT = "leaf", "list", "object", "abstract"
+
+#: Python classes whose values a built-in scalar sends as they are.
+_AS_IS: dict[GraphQLLeafType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLInt: int,
+    GraphQLBoolean: bool,
+    GraphQLFloat: float,
+}
+
+Complete = Callable[[Any], Any]
+
+
+class _Impure(Exception):
+    """A pure closure met a value it cannot complete on its own (a null where the schema
+    promises a value, a value its type rejects): the caller redoes the subtree the careful
+    way, which reports the error where it belongs."""
+
+
+@dataclass(eq=False)
+class Shape:
+    """How a value of one output type completes."""
+
+    kind: str
+    nonnull: bool
+    type: GraphQLOutputType
+    #: LEAF: the leaf's coercion, raising on a value it cannot send.
+    coerce: Complete | None = None
+    #: LIST: the items' shape.
+    item: Shape | None = None
+    #: OBJECT / ABSTRACT: where the object's plan comes from.
+    planner: Planner | None = None
+    details: FieldDetailsList | None = None
+    #: A closure completing a value of this shape with no error handling or paths, when
+    #: everything beneath is attribute reads and leaves; it raises :class:`_Impure` (or
+    #: anything) for the careful path to take over.
+    pure: Complete | None = None
+    _plans: dict[str, ObjectPlan] = field(default_factory=dict)
+
+    def plan(self, runtime: GraphQLObjectType) -> ObjectPlan:
+        found = self._plans.get(runtime.name)
+        if found is None:
+            assert self.planner is not None
+            assert self.details is not None
+            found = self._plans[runtime.name] = self.planner.object_plan(runtime, self.details)
+        return found
+
+    @property
+    def object_type(self) -> GraphQLObjectType:
+        named = self.type.of_type if isinstance(self.type, GraphQLNonNull) else self.type
+        assert isinstance(named, GraphQLObjectType)
+        return named
+
+
+@dataclass(eq=False)
+class FieldPlan:
+    """One response key of an object type: the field behind it and how its value comes."""
+
+    key: str
+    name: str
+    details: FieldDetailsList
+    nodes: list[FieldNode]
+    definition: GraphQLField | None  # None for __typename
+    parent: GraphQLObjectType
+    shape: Shape
+    #: The attribute to read, for fields without a resolver (None: call ``resolve``).
+    attribute: str | None
+    resolve: Callable[..., Any] | None
+    #: Arguments that do not depend on the request's variables, coerced once.
+    static_arguments: dict[str, Any] | None
+
+
+@dataclass(eq=False)
+class ObjectPlan:
+    type: GraphQLObjectType
+    fields: list[FieldPlan]
+    by_key: dict[str, FieldPlan]
+    #: Every field reads an attribute (or is ``__typename``) and completes purely.
+    pure: Complete | None
+
+
+class Planner:
+    """Builds (lazily) the plans of one operation, for one set of variable values when
+    the operation's ``@skip``/``@include`` depend on them."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, Any],
+        variable_values: VariableValues,
+        operation: OperationDefinitionNode,
+        default_resolver: Callable[..., Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variable_values = variable_values
+        self.operation = operation
+        self.default_resolver = default_resolver
+
+    def root_plan(
+        self, root: GraphQLObjectType, grouped: Mapping[str, FieldDetailsList]
+    ) -> ObjectPlan:
+        return self._object_plan(root, grouped)
+
+    def object_plan(self, runtime: GraphQLObjectType, details: FieldDetailsList) -> ObjectPlan:
+        collected = collect_subfields(
+            self.schema,
+            self.fragments,  # type: ignore[arg-type]
+            self.variable_values,
+            self.operation,
+            runtime,
+            details,
+        )
+        return self._object_plan(runtime, collected.grouped_field_set)
+
+    def _object_plan(
+        self, runtime: GraphQLObjectType, grouped: Mapping[str, FieldDetailsList]
+    ) -> ObjectPlan:
+        fields = [self._field_plan(runtime, key, details) for key, details in grouped.items()]
+        plan = ObjectPlan(runtime, fields, {f.key: f for f in fields}, None)
+        plan.pure = _pure_object(plan)
+        return plan
+
+    def _field_plan(
+        self, parent: GraphQLObjectType, key: str, details: FieldDetailsList
+    ) -> FieldPlan:
+        node = details[0].node
+        name = node.name.value
+        nodes = [d.node for d in details]
+        if name == "__typename":
+            shape = Shape(LEAF, True, GraphQLNonNull(GraphQLString), coerce=_identity)
+            return FieldPlan(key, name, details, nodes, None, parent, shape, None, None, {})
+        definition = parent.fields[name]
+        shape = self.shape(definition.type, details)
+        attribute, resolve = _reader(definition, self.default_resolver)
+        return FieldPlan(
+            key,
+            name,
+            details,
+            nodes,
+            definition,
+            parent,
+            shape,
+            attribute,
+            resolve,
+            self._static_arguments(definition, details),
+        )
+
+    def _static_arguments(
+        self, definition: GraphQLField, details: FieldDetailsList
+    ) -> dict[str, Any] | None:
+        node = details[0].node
+        if not definition.args and not node.arguments:
+            return {}
+        if details[0].fragment_variable_values is not None or _uses_variables(node):
+            return None
+        try:
+            return get_argument_values(definition, node)
+        except Exception:  # reported where the field runs, with its path
+            return None
+
+    def shape(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Shape:
+        nonnull = is_non_null_type(type_)
+        named = type_.of_type if nonnull else type_  # type: ignore[union-attr]
+        if is_list_type(named):
+            item = self.shape(named.of_type, details)
+            shape = Shape(LIST, nonnull, type_, item=item)
+            if item.pure is not None:
+                shape.pure = _pure_list(item.pure, nonnull)
+            return shape
+        if is_leaf_type(named):
+            coerce = _coercion(named)
+            return Shape(LEAF, nonnull, type_, coerce=coerce, pure=_pure_leaf(coerce, nonnull))
+        if is_object_type(named):
+            shape = Shape(OBJECT, nonnull, type_, planner=self, details=details)
+            object_plan = shape.plan(named)
+            if object_plan.pure is not None:
+                shape.pure = _nullable(object_plan.pure, nonnull)
+            return shape
+        assert is_abstract_type(named), named
+        return Shape(ABSTRACT, nonnull, type_, planner=self, details=details)
+
+
+# -- reading a field ----------------------------------------------------------------------
+
+
+def _reader(
+    definition: GraphQLField, default_resolver: Callable[..., Any]
+) -> tuple[str | None, Callable[..., Any] | None]:
+    """(attribute, None) for a field that reads an attribute, (None, resolve) otherwise."""
+    resolve = definition.resolve
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    if (
+        resolve is not None
+        and getattr(resolve, "_is_default", False)
+        and strawberry_field is not None
+        and getattr(strawberry_field, "default_resolver", getattr) is getattr
+    ):
+        return strawberry_field.python_name, None
+    return None, resolve or default_resolver
+
+
+def _uses_variables(node: FieldNode) -> bool:
+    return any(_has_variable(argument.value) for argument in node.arguments or ())
+
+
+def _has_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(v) for v in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(f.value) for f in value.fields)
+    return False
+
+
+# -- compiled completion ------------------------------------------------------------------
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _coercion(leaf: GraphQLLeafType) -> Complete:
+    """The leaf's output coercion, with the common cases answered without a call."""
+    coerce = leaf.coerce_output_value
+    as_is = _AS_IS.get(leaf)
+    names = _enum_names(leaf) if isinstance(leaf, GraphQLEnumType) else None
+
+    def checked(value: Any) -> Any:
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise TypeError(
+                f"Expected `{leaf}.coerce_output_value({value!r})` to return a value, "
+                f"returned: {coerced!r}"
+            )
+        return coerced
+
+    if as_is is not None:
+
+        def builtin(value: Any) -> Any:
+            return value if value.__class__ is as_is else checked(value)
+
+        return builtin
+    if names is not None:
+        python_enum = getattr(leaf, "wrapped_cls", None)  # strawberry's CustomGraphQLEnumType
+        by_member = (
+            {}
+            if python_enum is None
+            else {m._name_: names[m.value] for m in python_enum if m.value in names}
+        )
+
+        def enum(value: Any) -> Any:
+            # A member's _name_ is a plain attribute (its hash is a str's, cached); hashing
+            # the member itself would call Enum.__hash__ in Python.
+            if value.__class__ is python_enum:
+                return by_member[value._name_]
+            try:
+                return names[value]
+            except (KeyError, TypeError):
+                return checked(value)
+
+        return enum
+    return checked
+
+
+def _enum_names(enum: GraphQLEnumType) -> dict[Any, str]:
+    """Each internal value's name."""
+    return {value.value: name for name, value in enum.values.items()}
+
+
+def _pure_leaf(coerce: Complete, nonnull: bool) -> Complete:
+    def leaf(value: Any) -> Any:
+        if value is None:
+            if nonnull:
+                raise _Impure
+            return None
+        return coerce(value)
+
+    return leaf
+
+
+def _pure_list(item: Complete, nonnull: bool) -> Complete:
+    def each(values: Any) -> Any:
+        if values is None:
+            if nonnull:
+                raise _Impure
+            return None
+        if isinstance(values, (str, bytes, Mapping)):
+            raise _Impure
+        return [item(value) for value in values]
+
+    return each
+
+
+def _nullable(complete: Complete, nonnull: bool) -> Complete:
+    def maybe(value: Any) -> Any:
+        if value is None:
+            if nonnull:
+                raise _Impure
+            return None
+        return complete(value)
+
+    return maybe
+
+
+def _pure_object(plan: ObjectPlan) -> Complete | None:
+    """A closure building the object's answer from attribute reads, when every field is
+    one (or ``__typename``) and completes purely."""
+    readers: list[tuple[str, str, Complete]] = []
+    constants: dict[str, Any] = {}
+    for f in plan.fields:
+        if f.definition is None:
+            constants[f.key] = plan.type.name
+        elif f.attribute is not None and f.shape.pure is not None:
+            readers.append((f.key, f.attribute, f.shape.pure))
+        else:
+            return None
+    order = [f.key for f in plan.fields]
+    if constants:
+
+        def with_constants(source: Any) -> dict[str, Any]:
+            read = {
+                key: complete(getattr(source, attribute)) for key, attribute, complete in readers
+            }
+            return {key: read[key] if key in read else constants[key] for key in order}
+
+        return with_constants
+
+    def read(source: Any) -> dict[str, Any]:
+        return {key: complete(getattr(source, attribute)) for key, attribute, complete in readers}
+
+    return read
