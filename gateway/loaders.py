@@ -68,7 +68,10 @@ class _CachedLoader(DataLoader[Any, Lookup[Any]]):
         texts = {f"{self.prefix}{self._instance}/{self.key_text(key)}": key for key in keys}
 
         async def fetch(missing: list[str]) -> Sequence[Any]:
-            return await self._fetch([texts[text] for text in missing])
+            found = await self._fetch([texts[text] for text in missing])
+            # Tuples, not lists: an immutable value can be shared by every reader of an
+            # in-process cache instead of decoded afresh for each (gateway.cache.entity).
+            return [tuple(value) if type(value) is list else value for value in found]
 
         return await self._entities.load_many(self.kind, list(texts), fetch, scope=self._scope)
 

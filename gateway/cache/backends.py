@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from cachetools import TLRUCache
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -30,6 +30,8 @@ from gateway.cache.codec import VERSION
 __all__ = ["CacheBackend", "MemoryBackend", "RedisBackend"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 _NAMESPACE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -60,8 +62,23 @@ class CacheBackend(Protocol):
         ...
 
 
-def _until(key: str, item: tuple[bytes, float], now: float) -> float:
-    return now + item[1]
+def _until(key: str, slot: _Slot, now: float) -> float:
+    return now + slot.ttl
+
+
+_UNDECODED: Any = object()
+
+
+class _Slot:
+    """A stored value, its TTL, and what it decoded to (once, for :meth:`MemoryBackend.
+    get_many_decoded`)."""
+
+    __slots__ = ("data", "decoded", "ttl")
+
+    def __init__(self, data: bytes, ttl: float) -> None:
+        self.data = data
+        self.ttl = ttl
+        self.decoded = _UNDECODED
 
 
 class MemoryBackend:
@@ -73,21 +90,42 @@ class MemoryBackend:
     def __init__(
         self, maxsize: int = 10_000, *, timer: Callable[[], float] = time.monotonic
     ) -> None:
-        self._cache: TLRUCache[str, tuple[bytes, float], float] = TLRUCache(maxsize, _until, timer)
+        self._cache: TLRUCache[str, _Slot, float] = TLRUCache(maxsize, _until, timer)
 
     def __len__(self) -> int:
         return len(self._cache)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         get = self._cache.get
-        return [None if (item := get(key)) is None else item[0] for key in keys]
+        return [None if (slot := get(key)) is None else slot.data for key in keys]
+
+    def get_many_decoded(
+        self, keys: Sequence[str], decode: Callable[[bytes], tuple[T, bool]]
+    ) -> list[T | None]:
+        """Like :meth:`get_many`, each value decoded. ``decode`` returns the value and
+        whether it may be shared — deeply immutable, so no reader can change what the
+        next one gets; such a value is decoded once and kept beside its bytes."""
+        get = self._cache.get
+        found: list[T | None] = []
+        for key in keys:
+            slot = get(key)
+            if slot is None:
+                found.append(None)
+            elif slot.decoded is not _UNDECODED:
+                found.append(slot.decoded)
+            else:
+                value, shared = decode(slot.data)
+                if shared:
+                    slot.decoded = value
+                found.append(value)
+        return found
 
     async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
         if ttl <= 0:
             await self.delete_many(items.keys())
             return
         for key, value in items.items():
-            self._cache[key] = (value, ttl)
+            self._cache[key] = _Slot(value, ttl)
 
     async def delete_many(self, keys: Collection[str]) -> None:
         for key in keys:

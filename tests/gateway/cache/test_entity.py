@@ -24,6 +24,7 @@ from gateway.cache import (
     CachePolicy,
     EntityCache,
     Lookup,
+    MemoryBackend,
     Outcome,
     RedisBackend,
     cache_key,
@@ -205,6 +206,33 @@ async def test_lists_of_records_are_cached_as_they_were_fetched(make: Make) -> N
     assert lookups[0].value == levels
     assert type(lookups[0].value) is list
     assert lookups[1].value == []
+
+
+async def test_each_reader_gets_its_own_copy_of_a_mutable_value(make: Make) -> None:
+    cache = make(inventory=CachePolicy(fresh=5, stale=0, stale_if_error=0))
+    owner = Owner({"SKU-1": [InventoryLevel("SKU-1", LocationRef("shop", "store-1"), 3)]})
+    await load(cache, owner, "SKU-1", kind="inventory")
+
+    [first] = await load(cache, owner, "SKU-1", kind="inventory")
+    first.value.clear()  # a careless reader
+    [second] = await load(cache, owner, "SKU-1", kind="inventory")
+
+    assert len(second.value) == 1
+
+
+async def test_in_memory_an_immutable_value_is_decoded_once_and_shared(
+    backend: CacheBackend, make: Make
+) -> None:
+    cache = make()
+    owner = Owner({"1": product(1)})
+    await load(cache, owner, "1")
+
+    [first] = await load(cache, owner, "1")
+    [second] = await load(cache, owner, "1")
+
+    assert first.value == product(1)
+    # Frozen records and tuples: sharing is safe, and skips decoding on every hit.
+    assert (first.value is second.value) == isinstance(backend, MemoryBackend)
 
 
 # -- expiry ------------------------------------------------------------------------------
