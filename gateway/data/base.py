@@ -14,6 +14,8 @@ from connectors.errors import ConnectorError
 from connectors.models import (
     Customer,
     Identity,
+    Location,
+    LocationRef,
 )
 from gateway.auth.principal import ADMIN, Principal
 from gateway.cache import EntityCache, Lookup
@@ -43,6 +45,10 @@ class RequestData:
         self._me: asyncio.Future[Customer | None] | None = None
         self._loaders: dict[tuple[Callable[..., Any], str], DataLoader[Any, Any]] = {}
         self._inventory: InventoryBySkuLoader | None = None
+        #: Each inventory system's locations by reference, and the systems that failed.
+        self._place_indexes: dict[str, dict[LocationRef, Location]] = {}
+        self._place_failures: dict[str, ConnectorError] = {}
+        self._place_tasks: dict[str, asyncio.Future[None]] = {}
         self.problems: list[dict[str, Any]] = []
         self.stale: list[dict[str, Any]] = []
         #: Merged customers this request answered with, by their (source, external_id).

@@ -72,25 +72,40 @@ class InventoryData(RequestData):
     ) -> dict[LocationRef, Location]:
         """The locations behind ``refs``, one (cached) locations call per system; a system
         that fails is reported at ``at`` and its locations left out."""
-        systems: dict[str, Connector[Any]] = {}
-        for ref in refs:
-            if ref.source not in systems:
-                connector = self._gateway.owner(ref.source, Capability.INVENTORY)
-                if connector is not None:
-                    systems[ref.source] = connector
-        answers = await asyncio.gather(
-            *(self._locations_of(c, at) for c in systems.values()), return_exceptions=True
-        )
+        indexes = self._place_indexes
+        sources = {ref.source for ref in refs}
+        # Every variant on a page asks at once: the first asks each system, the rest wait.
+        loading = [self._indexing(source, at) for source in sources if source not in indexes]
+        if loading:
+            await asyncio.gather(*loading)
+        for source in sources:
+            failure = self._place_failures.get(source)
+            if failure is not None:
+                self._problem(failure, at)
         found: dict[LocationRef, Location] = {}
-        for answer in answers:
-            if isinstance(answer, ConnectorError):
-                self._problem(answer, at)
-            elif isinstance(answer, BaseException):
-                raise answer
-            else:
-                for location in answer:
-                    found[location.ref] = location
+        for ref in refs:
+            index = indexes.get(ref.source)
+            if index is not None and (place := index.get(ref)) is not None:
+                found[ref] = place
         return found
+
+    def _indexing(self, source: str, at: Path | None) -> asyncio.Future[None]:
+        task = self._place_tasks.get(source)
+        if task is None:
+            task = self._place_tasks[source] = asyncio.ensure_future(self._index(source, at))
+        return task
+
+    async def _index(self, source: str, at: Path | None) -> None:
+        owner = self._gateway.owner(source, Capability.INVENTORY)
+        if owner is None:
+            self._place_indexes[source] = {}
+            return
+        try:
+            found = await self._locations_of(owner, at)
+        except ConnectorError as exc:
+            self._place_failures[source] = exc
+            return
+        self._place_indexes[source] = {location.ref: location for location in found}
 
     async def inventory(
         self,
