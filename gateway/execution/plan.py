@@ -14,6 +14,7 @@ that sends the same document (see :class:`~gateway.execution.executor.PlannedExe
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -359,29 +360,43 @@ def _nullable(complete: Complete, nonnull: bool) -> Complete:
 
 
 def _pure_object(plan: ObjectPlan) -> Complete | None:
-    """A closure building the object's answer from attribute reads, when every field is
-    one (or ``__typename``) and completes purely."""
-    readers: list[tuple[str, str, Complete]] = []
-    constants: dict[str, Any] = {}
-    for f in plan.fields:
+    """A function building the object's answer from attribute reads, when every field is
+    one (or ``__typename``) and completes purely.
+
+    Generated as Python source, as :mod:`dataclasses` generates ``__init__``: the object's
+    answer is one dict display of attribute loads, with the common leaves (strings,
+    numbers, booleans that need no coercion) checked inline and anything else handed to
+    its shape's closure. It is the inner loop of every large answer."""
+    lines: list[str] = []
+    items: list[str] = []
+    names: dict[str, Any] = {"_Impure": _Impure}
+    for index, f in enumerate(plan.fields):
         if f.definition is None:
-            constants[f.key] = plan.type.name
-        elif f.attribute is not None and f.shape.pure is not None:
-            readers.append((f.key, f.attribute, f.shape.pure))
-        else:
+            items.append(f"{f.key!r}: {plan.type.name!r}")
+            continue
+        pure = f.shape.pure
+        if f.attribute is None or pure is None:
             return None
-    order = [f.key for f in plan.fields]
-    if constants:
+        value = f"v{index}"
+        read = (
+            f"source.{f.attribute}"
+            if f.attribute.isidentifier() and not keyword.iskeyword(f.attribute)
+            else f"getattr(source, {f.attribute!r})"
+        )
+        lines.append(f"    {value} = {read}")
+        as_is = _AS_IS.get(_named(f.shape.type)) if f.shape.kind == LEAF else None
+        names[f"c{index}"] = pure
+        if as_is is not None:
+            names[f"t{index}"] = as_is
+            lines.append(f"    if {value}.__class__ is not t{index}: {value} = c{index}({value})")
+        else:
+            lines.append(f"    {value} = c{index}({value})")
+        items.append(f"{f.key!r}: {value}")
+    source = "\n".join(["def complete(source):", *lines, f"    return {{{', '.join(items)}}}"])
+    exec(compile(source, f"<plan for {plan.type.name}>", "exec"), names)  # noqa: S102
+    complete: Complete = names["complete"]
+    return complete
 
-        def with_constants(source: Any) -> dict[str, Any]:
-            read = {
-                key: complete(getattr(source, attribute)) for key, attribute, complete in readers
-            }
-            return {key: read[key] if key in read else constants[key] for key in order}
 
-        return with_constants
-
-    def read(source: Any) -> dict[str, Any]:
-        return {key: complete(getattr(source, attribute)) for key, attribute, complete in readers}
-
-    return read
+def _named(type_: GraphQLOutputType) -> Any:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
