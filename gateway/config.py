@@ -112,7 +112,7 @@ class Routing:
     orders: tuple[str, ...] = ()
 
 
-CACHE_KINDS = ("customer", "inventory", "location", "order", "product", "variant")
+CACHE_KINDS = ("customer", "inventory", "listing", "location", "order", "product", "variant")
 
 
 @dataclass(frozen=True)

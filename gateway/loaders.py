@@ -16,15 +16,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, cast
 
 from aiodataloader import DataLoader
 
 from connectors.base import Connector
-from connectors.capabilities import InventorySource
+from connectors.capabilities import CatalogSource, InventorySource
 from connectors.errors import ConnectorError
-from connectors.models import Identity, InventoryLevel, LocationRef, OrderPageRequest
+from connectors.models import (
+    Identity,
+    InventoryLevel,
+    LocationRef,
+    OrderPageRequest,
+    Page,
+    Product,
+)
 from gateway.cache import EntityCache, Lookup
 
 __all__ = [
@@ -33,11 +40,13 @@ __all__ = [
     "CustomersByIdentityLoader",
     "InventoryBySkuLoader",
     "InventoryKey",
+    "ListingRequest",
     "LocationsBySystemLoader",
     "OrderByIdLoader",
     "OrdersByCustomerLoader",
     "ProductByHandleLoader",
     "ProductByIdLoader",
+    "ProductPageLoader",
     "Stock",
     "VariantBySkuLoader",
 ]
@@ -112,6 +121,37 @@ class OrdersByCustomerLoader(_CachedLoader):
 
     def key_text(self, key: OrderPageRequest) -> str:
         return f"{key.customer_external_id}\x1f{key.first}\x1f{key.after or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRequest:
+    """One page of the catalog: its size, the vendor's cursor, the search."""
+
+    first: int
+    after: str | None
+    query: str | None
+
+
+class ProductPageLoader(_CachedLoader):
+    """Pages of the catalog as the owner returned them (products and the owner's cursor),
+    cached as ``listing``: the page a storefront's category shows most."""
+
+    method, kind, prefix = "list_products", "listing", "page:"
+
+    def key_text(self, key: ListingRequest) -> str:
+        return f"{key.first}\x1f{key.after or ''}\x1f{key.query or ''}"
+
+    def fetcher(self, connector: Connector[Any]) -> Callable[[list[Any]], Awaitable[Sequence[Any]]]:
+        catalog = cast(CatalogSource, connector)
+
+        async def pages(keys: list[ListingRequest]) -> list[Page[Product]]:
+            found = await asyncio.gather(
+                *(catalog.list_products(first=k.first, after=k.after, query=k.query) for k in keys)
+            )
+            # Tuples: an immutable page is shared by readers of an in-process cache.
+            return [replace(page, items=tuple(page.items)) for page in found]
+
+        return pages
 
 
 class LocationsBySystemLoader(_CachedLoader):

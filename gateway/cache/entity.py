@@ -107,6 +107,7 @@ def default_policies() -> dict[str, CachePolicy]:
     return {
         "customer": CachePolicy(fresh=30, stale=0, stale_if_error=600),
         "inventory": CachePolicy(fresh=5, stale=25, stale_if_error=300),
+        "listing": CachePolicy(fresh=60, stale=240, stale_if_error=3600),
         "location": CachePolicy(fresh=3600, stale=3600, stale_if_error=86_400),
         "order": CachePolicy(fresh=15, stale=0, stale_if_error=600),
         "product": CachePolicy(fresh=300, stale=900, stale_if_error=86_400, negative=30),

@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from graphql.pyutils import Path
 
 from connectors.base import Connector
 from connectors.capabilities import (
     Capability,
-    CatalogSource,
 )
 from connectors.errors import ConnectorError
 from connectors.models import (
@@ -23,8 +22,10 @@ from connectors.models import (
 )
 from gateway.data.base import RequestData
 from gateway.loaders import (
+    ListingRequest,
     ProductByHandleLoader,
     ProductByIdLoader,
+    ProductPageLoader,
     VariantBySkuLoader,
 )
 from schema.ids import GlobalId
@@ -107,9 +108,12 @@ class CatalogData(RequestData):
     async def products(
         self, *, first: int, after: str | None, query: str | None, at: Path | None = None
     ) -> Page[Product]:
-        # Pages are not cached: their cursors are the vendor's, and a listing is cheap.
-        catalog = cast(CatalogSource, self._catalog())
-        page = await catalog.list_products(first=first, after=after, query=query)
+        # A page is cached whole with the owner's cursor (``listing``): the next page's
+        # cursor stays the owner's, valid as long as the owner honours it.
+        catalog = self._catalog()
+        loader = self._loader(ProductPageLoader, catalog)
+        page = await self._get(loader, ListingRequest(first, after, query), catalog.instance, at)
+        assert page is not None  # an owner always answers a page, if an empty one
         return replace(page, items=await self._priced(page.items, at))
 
     async def variant(

@@ -116,3 +116,28 @@ def test_redis_being_down_costs_misses_not_errors(sandboxes: dict[str, Sandbox])
         result = client.query(PDP)
     assert result.errors == []
     assert result.data["product"]["title"] == "Alpine Tee"
+
+
+PLP = """query($after: String) { products(first: 5, after: $after) {
+  pageInfo { endCursor } nodes { title variants { sku inventory { available } } } } }"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_warm_product_page_makes_no_back_end_call(
+    sandboxes: dict[str, Sandbox], backend: str
+) -> None:
+    listing = {**CACHED, "listing": CachePolicy(fresh=60, stale=0, stale_if_error=600)}
+    config = with_backend(configure(sandboxes, cache=listing), backend)
+    with client_for(sandboxes, config) as client:
+        cold = client.query(PLP)
+        calls = {name: len(s.api_calls()) for name, s in sandboxes.items()}
+        warm = client.query(PLP)
+        unchanged = {name: len(s.api_calls()) for name, s in sandboxes.items()} == calls
+        following = client.query(PLP, {"after": cold.data["products"]["pageInfo"]["endCursor"]})
+
+    assert cold.errors == warm.errors == following.errors == []
+    assert warm.data == cold.data
+    assert unchanged, "the page, its stock and its locations all came from the cache"
+    # The next page is another listing: asked of its owner, with the owner's cursor.
+    titles = {n["title"] for n in cold.data["products"]["nodes"]}
+    assert titles.isdisjoint(n["title"] for n in following.data["products"]["nodes"])

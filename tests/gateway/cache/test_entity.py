@@ -712,6 +712,15 @@ def test_policies_refuse_impossible_windows(options: dict[str, float]) -> None:
 def test_recommended_policies_cover_every_record_kind() -> None:
     policies = default_policies()
 
-    assert sorted(policies) == ["customer", "inventory", "location", "order", "product", "variant"]
+    assert sorted(policies) == [
+        "customer",
+        "inventory",
+        "listing",
+        "location",
+        "order",
+        "product",
+        "variant",
+    ]
     assert policies["inventory"].fresh < policies["product"].fresh
+    assert policies["listing"].fresh < policies["product"].fresh
     assert policies["customer"].stale == 0
