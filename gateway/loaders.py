@@ -213,8 +213,10 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
         position = {sku: i for i, sku in enumerate(skus)}
         answers = await asyncio.gather(*(loader.load_many(skus) for _, loader in self._systems))
         stocks = []
+        aliases = self._aliases
         for sku, scope in keys:
             union: dict[LocationRef, InventoryLevel] = {}
+            levels: list[InventoryLevel] = []
             failures: list[ConnectorError] = []
             ages: dict[str, float] = {}
             for (instance, _), lookups in zip(self._systems, answers, strict=True):
@@ -224,12 +226,19 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
                     continue
                 if lookup.outcome == "stale_if_error" and lookup.age is not None:
                     ages[instance] = lookup.age
-                for level in lookup.value or ():
-                    place = self._aliases.get(level.location, level.location)
+                found = lookup.value or ()
+                if not aliases and scope is None:
+                    # Locations carry their system's name, so without aliases two systems
+                    # never name one place: the union is the concatenation.
+                    levels.extend(found)
+                    continue
+                for level in found:
+                    place = aliases.get(level.location, level.location)
                     if scope is not None and place not in scope:
                         continue
                     union.setdefault(place, _at(level, place))
-            stocks.append(Stock(list(union.values()), tuple(failures), ages))
+            levels.extend(union.values())
+            stocks.append(Stock(levels, tuple(failures), ages))
         return stocks
 
 

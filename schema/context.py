@@ -11,7 +11,7 @@ not answer for part of a list — at the right place, without failing the field.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -77,10 +77,10 @@ class DataAccess(Protocol):
     async def location(self, ref: LocationRef, *, at: Path | None = None) -> Location | None: ...
 
     async def places(
-        self, refs: Collection[LocationRef], *, at: Path | None = None
-    ) -> Mapping[LocationRef, Location]:
-        """The locations behind ``refs`` (those it cannot find left out), in as few calls as
-        :meth:`location` would make for one of them."""
+        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
+    ) -> list[Location | None]:
+        """Each level's location (``None`` where it cannot be found), in level order, in as
+        few calls as :meth:`location` would make for one of them."""
         ...
 
     async def inventory(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from graphql.pyutils import Path
@@ -68,12 +68,12 @@ class InventoryData(RequestData):
         return next((loc for loc in locations if loc.external_id == ref.external_id), None)
 
     async def places(
-        self, refs: Collection[LocationRef], *, at: Path | None = None
-    ) -> dict[LocationRef, Location]:
-        """The locations behind ``refs``, one (cached) locations call per system; a system
-        that fails is reported at ``at`` and its locations left out."""
+        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
+    ) -> list[Location | None]:
+        """Each level's location, one (cached) locations call per system; a system that
+        fails is reported at ``at`` and its levels' locations are ``None``."""
         indexes = self._place_indexes
-        sources = {ref.source for ref in refs}
+        sources = {level.location.source for level in levels}
         # Every variant on a page asks at once: the first asks each system, the rest wait.
         loading = [self._indexing(source, at) for source in sources if source not in indexes]
         if loading:
@@ -82,12 +82,8 @@ class InventoryData(RequestData):
             failure = self._place_failures.get(source)
             if failure is not None:
                 self._problem(failure, at)
-        found: dict[LocationRef, Location] = {}
-        for ref in refs:
-            index = indexes.get(ref.source)
-            if index is not None and (place := index.get(ref)) is not None:
-                found[ref] = place
-        return found
+        empty: dict[LocationRef, Location] = {}
+        return [indexes.get(lv.location.source, empty).get(lv.location) for lv in levels]
 
     def _indexing(self, source: str, at: Path | None) -> asyncio.Future[None]:
         task = self._place_tasks.get(source)

@@ -74,15 +74,17 @@ async def inventory_levels(
     system involved come in one batched lookup (a system that cannot say is reported at
     the field's path and its levels keep a null location), and each location is one object
     however many levels it holds."""
-    places = await info.context.data.places({level.location for level in levels}, at=info.path)
-    views: dict[models.LocationRef, Location] = info.context.memo.setdefault(Location, {})
+    places = await info.context.data.places(levels, at=info.path)
+    # Keyed by identity (an int's hash, not a record's): each record is kept beside its
+    # view, so its id cannot be reused by another object while the request lasts.
+    views: dict[int, tuple[models.Location, Location]] = info.context.memo.setdefault(Location, {})
     shown = []
-    for level in levels:
-        ref = level.location
-        view = views.get(ref)
-        if view is None:
-            place = places.get(ref)
-            if place is not None:
-                view = views[ref] = Location.of(place)
-        shown.append(InventoryLevel.of(level, view))
+    for level, place in zip(levels, places, strict=True):
+        if place is None:
+            shown.append(InventoryLevel.of(level, None))
+            continue
+        seen = views.get(id(place))
+        if seen is None or seen[0] is not place:
+            seen = views[id(place)] = (place, Location.of(place))
+        shown.append(InventoryLevel.of(level, seen[1]))
     return shown
