@@ -1,7 +1,7 @@
 """``commerce-gateway``: run the demo, serve a config, print the schema, run a sandbox.
 
     commerce-gateway demo [--host H] [--port P] [--fault NAME=SPEC ...]
-    commerce-gateway serve --config FILE [--host H] [--port P]
+    commerce-gateway serve --config FILE [--host H] [--port P] [--workers N] [--no-access-log]
     commerce-gateway check --config FILE
     commerce-gateway schema
     commerce-gateway sandbox NAME [--host H] [--port P]
@@ -17,7 +17,10 @@ import contextlib
 import gc
 import logging
 import os
+import signal
+import socket
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -48,7 +51,9 @@ def _loop() -> str:
     return "uvloop" if sys.platform != "win32" else "asyncio"
 
 
-def _uvicorn_config(app: Any, host: str, port: int, *, quiet: bool = False) -> uvicorn.Config:
+def _uvicorn_config(
+    app: Any, host: str, port: int, *, quiet: bool = False, access_log: bool = True
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
@@ -56,7 +61,7 @@ def _uvicorn_config(app: Any, host: str, port: int, *, quiet: bool = False) -> u
         loop=_loop(),
         http="httptools",
         log_level="warning" if quiet else "info",
-        access_log=not quiet,
+        access_log=access_log and not quiet,
         lifespan="on",
         # Sandbox.app is a bound method, which uvicorn's sniffing would take for ASGI2.
         interface="asgi3",
@@ -155,9 +160,106 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _load(args.config)
     host = args.host or config.server.host
     port = args.port or config.server.port
-    server = uvicorn.Server(_uvicorn_config(create_app(config), host, port))
-    _run(server.serve())
-    return 0
+    if args.workers < 1:
+        raise ConfigError(f"--workers {args.workers}: use 1 or more")
+    if args.workers > 1 and not hasattr(os, "fork"):  # pragma: no cover
+        raise ConfigError("--workers: more than one needs os.fork (Linux, macOS)")
+    if args.workers == 1:
+        app = create_app(config)
+        server = uvicorn.Server(_uvicorn_config(app, host, port, access_log=args.access_log))
+        _run(server.serve())
+        return 0
+    return _serve_workers(config, host, port, args.workers, access_log=args.access_log)
+
+
+def _serve_workers(
+    config: GatewayConfig, host: str, port: int, workers: int, *, access_log: bool
+) -> int:
+    """Pre-fork: bind one socket here, fork ``workers`` children that each build their own
+    app (connectors, pools, caches) and accept on it. Return when they have all stopped:
+    0 after SIGTERM or SIGINT (forwarded to every child), 1 if a child fails on its own."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        log.error("cannot listen on %s:%s: %s", host, port, exc.strerror)
+        return 1
+    sock.listen(2048)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: set[int] = set()
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover  (the child; the test sees it over HTTP)
+            _worker(config, host, port, sock, access_log=access_log)
+        children.add(pid)
+    log.info(
+        "serving on http://%s:%s with %d workers (pids %s)",
+        host,
+        port,
+        workers,
+        " ".join(map(str, sorted(children))),
+    )
+
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in list(children):
+            # SIGTERM even for Ctrl-C: a child that gets SIGINT twice (the terminal's and
+            # ours) would skip its graceful shutdown.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    failed = False
+    try:
+        while children:
+            pid, status = os.waitpid(-1, 0)
+            if pid not in children:
+                continue
+            children.discard(pid)
+            by_signal = os.WIFSIGNALED(status) and os.WTERMSIG(status) in (
+                signal.SIGTERM,
+                signal.SIGINT,
+            )
+            clean = os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            if not stopping or not (clean or by_signal):
+                log.error("worker %d stopped (wait status %d); stopping the others", pid, status)
+                failed = True
+                stop(signal.SIGTERM, None)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
+    return 1 if failed else 0
+
+
+def _worker(
+    config: GatewayConfig, host: str, port: int, sock: socket.socket, *, access_log: bool
+) -> None:  # pragma: no cover  (runs in a forked child)
+    """One pre-forked worker: never returns."""
+    code = 1
+    try:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_DFL)  # uvicorn installs its own, then re-raises
+        from gateway.app import create_app
+
+        app = create_app(config)
+        server = uvicorn.Server(_uvicorn_config(app, host, port, access_log=access_log))
+        _run(server.serve(sockets=[sock]))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -225,6 +327,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", required=True)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes accepting on one socket, each with its own connectors and cache",
+    )
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="no log line per request (load tests; a proxy that logs already)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     check = commands.add_parser("check", help="validate a config and ping each connector")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from gateway.cli import EXIT_CONFIG, EXIT_UNREADY, main
@@ -80,3 +85,48 @@ def test_demo_refuses_faults_it_cannot_apply(
 ) -> None:
     assert main(["demo", "--fault", fault]) == EXIT_CONFIG
     assert message in capsys.readouterr().err
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pre-fork workers and /proc are Linux's")
+def test_serve_with_two_workers_answers_from_two_child_processes() -> None:
+    config = Path(__file__).parents[2] / "examples" / "demo" / "gateway.toml"
+    port = _closed_port()
+    command = ["serve", "--config", str(config), "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "serve exited before answering"
+                assert time.monotonic() < deadline, "serve did not answer /healthz in 10 s"
+                time.sleep(0.05)
+        assert response.json() == {"status": "ok"}
+        workers = _children(process.pid)
+        assert len(workers) == 2
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
