@@ -1,0 +1,35 @@
+"""End to end without wrk: sandbox and gateway processes on loopback answer every scenario."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from benchmarks import measure
+from benchmarks.processes import start_gateways, start_sandboxes
+from benchmarks.scenarios import SCENARIOS
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the benchmarks read Linux's /proc")
+def test_every_scenario_answers_over_real_processes(tmp_path: Path) -> None:
+    with ExitStack() as stack:
+        sandboxes = start_sandboxes(stack, latency_ms=0, logs=tmp_path)
+        started = start_gateways(stack, sandboxes, [("cold", 1), ("warm", 1)], tmp_path)
+        gateways = {gateway.cache: gateway for gateway in started}
+
+        for name, scenario in SCENARIOS.items():
+            target = measure.ours_target(gateways[scenario.cache], scenario)
+            assert measure.check(target, scenario), name
+
+        # The sandboxes count and time the listing's calls, as docs/performance.md says.
+        by_size = {
+            entry["page_size"]: entry["calls"]
+            for entry in measure.calls_by_page_size(gateways["cold"], sandboxes, requests=1)
+        }
+        assert by_size[20] == {"shopify": 5, "sap_commerce": 2, "odoo": 0, "salesforce": 0}
+        plp = measure.ours_target(gateways["cold"], SCENARIOS["plp"])
+        overhead = measure.critical_path(plp, sandboxes, requests=3)
+        assert 0 < overhead["overhead_p50_ms"] < overhead["c1_p50_ms"]
