@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from benchmarks.measure import Target, check, timed
+from benchmarks.measure import Target, check, critical_path, settle, timed
 from benchmarks.processes import Client, Sandboxes, free_port, stop, wait_listening
 from benchmarks.scenarios import SCENARIOS
 
@@ -129,4 +129,7 @@ def interleaved(
             "peak_rss_mib": max(run["peak_rss_mib"] for run in each),
             "failed": sum(run["failed"] for run in each),
         }
+    for label, target in (("ours", ours), ("peer", theirs)):
+        settle(ours.pid, theirs.pid)
+        combined[label] |= critical_path(target, sandboxes, args.requests)
     return {"scenario": name, "latency_ms": sandboxes.latency_ms, **combined}

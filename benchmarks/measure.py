@@ -22,6 +22,7 @@ from benchmarks.processes import Client, Gateway, Sandboxes
 from benchmarks.scenarios import PAGE_SIZES, SCENARIOS, Scenario, plp
 
 __all__ = [
+    "Sequential",
     "Target",
     "calls_by_page_size",
     "check",
@@ -128,11 +129,19 @@ def timed(
     }
 
 
-def sequential(
-    target: Target, sandboxes: Sandboxes, requests: int
-) -> tuple[list[tuple[int, int]], dict[str, list[tuple[int, int]]]]:
-    """``requests`` requests one at a time: their client-side windows (monotonic ns) and
-    the back-end calls made meanwhile."""
+@dataclass(frozen=True)
+class Sequential:
+    """``requests`` requests one at a time: each one's client-side window (monotonic ns),
+    the back-end calls made meanwhile, and the target's CPU seconds for all of them."""
+
+    windows: list[tuple[int, int]]
+    calls: dict[str, list[tuple[int, int]]]
+    cpu_seconds: float
+
+
+def sequential(target: Target, sandboxes: Sandboxes, requests: int) -> Sequential:
+    """Requests one at a time: nothing shared between them (no single-flight), so each
+    pays for every back-end call it needs."""
     settle(target.pid, *sandboxes.pids)
     client = Client(target.url)
     payload = json.dumps(target.body).encode()
@@ -141,6 +150,7 @@ def sequential(
             client.request("POST", "/graphql", payload, target.headers)
         sandboxes.reset()
         windows = []
+        cpu_before = procstat.cpu_seconds(target.pid)
         for _ in range(requests):
             start = time.monotonic_ns()
             status, body = client.request("POST", "/graphql", payload, target.headers)
@@ -148,9 +158,10 @@ def sequential(
             if status != 200 or b'"errors":' in body:
                 raise RuntimeError(f"{target.label}: HTTP {status}: {body[:500]!r}")
             windows.append((start, end))
+        cpu = procstat.cpu_seconds(target.pid) - cpu_before
     finally:
         client.close()
-    return windows, sandboxes.calls()
+    return Sequential(windows, sandboxes.calls(), cpu)
 
 
 def _summary(measured: Mapping[str, Any]) -> str:
@@ -165,14 +176,18 @@ def _summary(measured: Mapping[str, Any]) -> str:
 
 
 def critical_path(target: Target, sandboxes: Sandboxes, requests: int) -> dict[str, float]:
-    windows, calls = sequential(target, sandboxes, requests)
-    intervals = [interval for each in calls.values() for interval in each]
-    extra = [ns / 1e6 for ns in overhead.overheads_ns(windows, intervals)]
-    latency = [(end - start) / 1e6 for start, end in windows]
+    """One request at a time: latency, overhead over the back-end critical path, and what
+    each request costs when none shares a back-end call with another."""
+    measured = sequential(target, sandboxes, requests)
+    intervals = [interval for each in measured.calls.values() for interval in each]
+    extra = [ns / 1e6 for ns in overhead.overheads_ns(measured.windows, intervals)]
+    latency = [(end - start) / 1e6 for start, end in measured.windows]
     return {
         "c1_p50_ms": overhead.percentile(latency, 50),
         "overhead_p50_ms": overhead.percentile(extra, 50),
         "overhead_p90_ms": overhead.percentile(extra, 90),
+        "c1_cpu_ms_per_request": 1000 * measured.cpu_seconds / requests,
+        "c1_backend_calls_per_request": len(intervals) / requests,
     }
 
 
@@ -183,7 +198,7 @@ def calls_by_page_size(gateway: Gateway, sandboxes: Sandboxes, requests: int) ->
         scenario = plp(size)
         target = ours_target(gateway, scenario)
         check(target, scenario)
-        _, calls = sequential(target, sandboxes, requests)
+        calls = sequential(target, sandboxes, requests).calls
         per_system = {name: len(calls.get(name, [])) / requests for name in SYSTEMS}
         found.append({"page_size": size, "calls": per_system})
     return found

@@ -33,6 +33,9 @@ def runs_table(runs: Iterable[Mapping[str, Any]]) -> str:
         "CPU ms/req",
         "peak RSS MiB/worker",
         "back-end calls/req",
+        "c=1: p50 ms",
+        "c=1: CPU ms/req",
+        "c=1: calls/req",
         "overhead p50 ms",
         "overhead p90 ms",
         "failed",
@@ -48,6 +51,9 @@ def runs_table(runs: Iterable[Mapping[str, Any]]) -> str:
             _num(run["cpu_ms_per_request"], 2),
             _num(run["peak_rss_mib"], 0),
             _num(run["backend_calls_per_request"], 2),
+            _num(run.get("c1_p50_ms"), 1),
+            _num(run.get("c1_cpu_ms_per_request"), 2),
+            _num(run.get("c1_backend_calls_per_request"), 1),
             _num(run.get("overhead_p50_ms"), 2),
             _num(run.get("overhead_p90_ms"), 2),
             str(run["failed"]),
@@ -117,6 +123,11 @@ def peer_table(comparisons: Iterable[Mapping[str, Any]]) -> str:
         "peak RSS MiB peer",
         "calls/req ours",
         "calls/req peer",
+        "c=1: CPU ms/req ours",
+        "c=1: CPU ms/req peer",
+        "ours ÷ peer",
+        "c=1: p50 ms ours",
+        "c=1: p50 ms peer",
     ]
     rows = []
     for c in comparisons:
@@ -137,6 +148,11 @@ def peer_table(comparisons: Iterable[Mapping[str, Any]]) -> str:
                 _num(peer["peak_rss_mib"], 0),
                 _num(ours["backend_calls_per_request"], 2),
                 _num(peer["backend_calls_per_request"], 2),
+                _num(ours.get("c1_cpu_ms_per_request"), 2),
+                _num(peer.get("c1_cpu_ms_per_request"), 2),
+                _ratio(ours.get("c1_cpu_ms_per_request"), peer.get("c1_cpu_ms_per_request")),
+                _num(ours.get("c1_p50_ms"), 1),
+                _num(peer.get("c1_p50_ms"), 1),
             ]
         )
     return table(header, rows)

@@ -14,6 +14,9 @@ RUN = {
     "cpu_ms_per_request": 3.456,
     "peak_rss_mib": 97.6,
     "backend_calls_per_request": 6.5,
+    "c1_p50_ms": 40.04,
+    "c1_cpu_ms_per_request": 5.5,
+    "c1_backend_calls_per_request": 7.0,
     "overhead_p50_ms": None,
     "overhead_p90_ms": 4.0,
     "failed": 0,
@@ -24,7 +27,9 @@ def test_a_run_is_one_row_and_missing_figures_show_as_a_dash() -> None:
     lines = runs_table([RUN]).splitlines()
 
     assert len(lines) == 3
-    assert lines[2] == "| plp | 20 | 2 | 512 | 61.2 | 101.0 | 3.46 | 98 | 6.50 | – | 4.00 | 0 |"
+    assert lines[2] == (
+        "| plp | 20 | 2 | 512 | 61.2 | 101.0 | 3.46 | 98 | 6.50 | 40.0 | 5.50 | 7.0 | – | 4.00 | 0 |"
+    )
 
 
 def test_the_peer_table_gives_ratios_ours_over_theirs() -> None:
