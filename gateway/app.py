@@ -114,5 +114,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.graph = graph
     app.state.graphql = graphql
     return app

@@ -48,6 +48,7 @@ from gateway.server.csrf import CsrfSettings
 from gateway.server.endpoint import EndpointSettings
 from gateway.server.persisted import PersistedSettings
 from gateway.server.ratelimit import RateLimitSettings
+from gateway.server.responses import ResponseCacheSettings
 
 __all__ = [
     "ConfigError",
@@ -227,6 +228,9 @@ def _http(raw: Any, *, production: bool) -> EndpointSettings:
     csrf = _section(CsrfSettings, table.pop("csrf", {}), "http.csrf")
     persisted = _section(PersistedSettings, table.pop("persisted", {}), "http.persisted")
     rate_limit = _section(RateLimitSettings, table.pop("rate_limit", {}), "http.rate_limit")
+    responses = _section(
+        ResponseCacheSettings, table.pop("response_cache", {}), "http.response_cache"
+    )
     table.setdefault("graphiql", not production)
     top = _section(_HttpTable, table, "http")
     if top.graphiql and production:
@@ -252,6 +256,7 @@ def _http(raw: Any, *, production: bool) -> EndpointSettings:
         csrf=csrf,
         persisted=persisted,
         rate_limit=rate_limit,
+        response_cache=responses,
     )
 
 

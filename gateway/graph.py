@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from gateway.errors import log_error
 from gateway.execution import PlannedExecutor
 from gateway.limits import DEFAULT_LIMITS, LimitSettings, OperationLimits
+from gateway.server.responses import NoteOperationType
 from schema import create_schema
 
 __all__ = ["GatewaySchema", "build_graph"]
@@ -37,7 +38,7 @@ def build_graph(limits: LimitSettings = DEFAULT_LIMITS, **options: Any) -> Gatew
     schema = cast(
         GatewaySchema,
         create_schema(
-            extensions=[lambda: OperationLimits(limits)],
+            extensions=[lambda: OperationLimits(limits), NoteOperationType],
             schema_class=GatewaySchema,
             execution_context_class=options.pop("execution_context_class", PlannedExecutor),
             **options,

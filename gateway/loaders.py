@@ -197,6 +197,8 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
     to the same place in the system that owns its stock, so each place appears once.
     """
 
+    kind: ClassVar[str] = _LevelsLoader.kind
+
     def __init__(
         self,
         connectors: Sequence[Connector[Any]],

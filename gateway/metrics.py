@@ -80,6 +80,12 @@ class Metrics:
             ["kind", "outcome"],
             registry=r,
         )
+        self.response_cache = Counter(
+            "commerce_gateway_response_cache_lookups",
+            "Response cache lookups, by outcome (hit, miss).",
+            ["outcome"],
+            registry=r,
+        )
 
     def backend(self, connector: str) -> BackendMetrics:
         return BackendMetrics(self, connector)

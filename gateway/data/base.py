@@ -49,6 +49,10 @@ class RequestData:
         self._place_indexes: dict[str, dict[LocationRef, Location]] = {}
         self._place_failures: dict[str, ConnectorError] = {}
         self._place_tasks: dict[str, asyncio.Future[None]] = {}
+        #: The cached record kinds this request read, and whether it read anything private
+        #: (what decides whether its answer may be kept: ``response_ttl``).
+        self._kinds_read: set[str] = set()
+        self._read_private = False
         self.problems: list[dict[str, Any]] = []
         self.stale: list[dict[str, Any]] = []
         #: Merged customers this request answered with, by their (source, external_id).
@@ -65,12 +69,31 @@ class RequestData:
         *,
         private: bool = False,
     ) -> L:
+        if private:
+            self._read_private = True
+        else:
+            self._kinds_read.add(getattr(kind, "kind", ""))
         key = (kind, connector.instance)
         loader = self._loaders.get(key)
         if loader is None:
             scope = self._scope if private else "public"
             loader = self._loaders[key] = kind(connector, self._cache, scope)
         return cast(L, loader)
+
+    def _private(self) -> None:
+        """This request reads someone's data: its answer is never kept."""
+        self._read_private = True
+
+    def response_ttl(self) -> float:
+        """How long this request's answer may be kept whole (``gateway.server.responses``):
+        the shortest ``fresh`` of the kinds it read, or 0 if it read anything private, had
+        problems or stale values, or read a kind that is not cached."""
+        if self._read_private or self.problems or self.stale or not self._kinds_read:
+            return 0.0
+        try:
+            return min(self._cache.policy(kind).fresh for kind in self._kinds_read)
+        except KeyError:
+            return 0.0
 
     def _note(self, lookup: Lookup[Any], connector: str, at: Path | None) -> None:
         if lookup.outcome == "stale_if_error" and lookup.age is not None:

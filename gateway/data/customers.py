@@ -123,6 +123,7 @@ class CustomerData(RequestData):
         )
 
     async def customer(self, id: GlobalId, *, at: Path | None = None) -> Customer | None:
+        self._private()
         connector = self._gateway.owner(id.source, Capability.CUSTOMERS)
         if connector is None:
             return None
@@ -135,6 +136,7 @@ class CustomerData(RequestData):
         return found.customer if found is not None and await self._may_see(found) else None
 
     async def customer_by_email(self, email: str, *, at: Path | None = None) -> Customer | None:
+        self._private()
         found = await self._person_with_email(email, at)
         return found.customer if found is not None and await self._may_see(found) else None
 
@@ -165,6 +167,7 @@ class CustomerData(RequestData):
     ) -> Page[Customer]:
         """Every person once: each listing system in precedence order, skipping people an
         earlier system already showed. Admins only: anyone else gets an empty page."""
+        self._private()
         if not self.principal.can(ADMIN):
             return Page(items=())
         _, _, precedence = self._people_settings()

@@ -110,6 +110,7 @@ class InventoryData(RequestData):
         *,
         at: Path | None = None,
     ) -> list[InventoryLevel]:
+        self._kinds_read.add(InventoryBySkuLoader.kind)
         if self._inventory is None:
             self._inventory = InventoryBySkuLoader(
                 self._gateway.serving(Capability.INVENTORY),

@@ -33,6 +33,7 @@ class OrderData(CustomerData):
     async def customer_orders(
         self, customer: Customer, *, first: int, after: str | None, at: Path | None = None
     ) -> Page[Order]:
+        self._private()
         members = [
             (connector, identity.external_id)
             for identity in customer.identities
@@ -84,6 +85,7 @@ class OrderData(CustomerData):
         return page if page is not None else Page(items=())
 
     async def order(self, id: GlobalId, *, at: Path | None = None) -> Order | None:
+        self._private()
         connector = self._gateway.owner(id.source, Capability.ORDERS)
         if connector is None:
             return None

@@ -77,6 +77,12 @@ from gateway.server.ratelimit import (
     build_rate_limiter,
     sensitive_cost,
 )
+from gateway.server.responses import (
+    OPERATION_TYPE,
+    CacheableAnswer,
+    ResponseCache,
+    ResponseCacheSettings,
+)
 from schema.context import GraphContext
 
 __all__ = [
@@ -115,6 +121,7 @@ class EndpointSettings:
     csrf: CsrfSettings = field(default_factory=CsrfSettings)
     persisted: PersistedSettings = field(default_factory=PersistedSettings)
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+    response_cache: ResponseCacheSettings = field(default_factory=ResponseCacheSettings)
 
 
 @runtime_checkable
@@ -154,6 +161,7 @@ class GraphQLEndpoint:
         rate_limiter: RateLimiter | None = None,
         cost: Cost | None = None,
         error_formatter: Callable[[GraphQLError], GraphQLError] = format_error,
+        responses: ResponseCache | None = None,
     ) -> None:
         self.schema = schema
         self.settings = settings = settings or EndpointSettings()
@@ -166,6 +174,12 @@ class GraphQLEndpoint:
         fields = settings.rate_limit.sensitive_fields
         self.cost = cost or (sensitive_cost(fields) if fields else None)
         self.error_formatter = error_formatter
+        self.responses = responses
+        if responses is None and settings.response_cache.enabled:
+            counter = self.metrics.response_cache
+            self.responses = ResponseCache(
+                settings.response_cache, on_lookup=lambda outcome: counter.labels(outcome).inc()
+            )
         self._ide = get_graphql_ide_html("graphiql") if settings.graphiql else None
 
     async def aclose(self) -> None:
@@ -224,8 +238,16 @@ class GraphQLEndpoint:
                 extra = self._cost(self.cost, resolution.query, params.operation_name)
                 if extra:
                     await self._limit(principal.key, extra)
+            key = None
+            if self.responses is not None:
+                key = self.responses.key(
+                    resolution.query, params.variables, params.operation_name, principal, media
+                )
+                kept = None if key is None else self.responses.get(key)
+                if kept is not None:
+                    return self._respond_bytes(kept, 200, media)
             context = await _resolve(self.context_factory(request, principal))
-            return await self._execute(request, media, params, resolution, context)
+            return await self._execute(request, media, params, resolution, context, key)
         except RequestError as exc:
             log.debug("refused %s %s: %s", request.method, exc.code, exc.message)
             return self._respond(exc.body(), exc.status, media, exc.headers)
@@ -315,6 +337,7 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         resolution: Resolution,
         context: GraphContext,
+        key: bytes | None = None,
     ) -> Response:
         get = request.method == "GET"
         allowed = {OperationType.QUERY} if get else {OperationType.QUERY, OperationType.MUTATION}
@@ -349,6 +372,12 @@ class GraphQLEndpoint:
         if failed_before_execution and media == GRAPHQL_RESPONSE_JSON:
             internal = any(code_for(e) == "INTERNAL_SERVER_ERROR" for e in result.errors or ())
             status = 500 if internal else 400
+        if key is not None and self.responses is not None and body.keys() == {"data"}:
+            ttl = _keepable_for(context)
+            if ttl > 0:
+                encoded = orjson.dumps(body)
+                self.responses.put(key, encoded, ttl)
+                return self._respond_bytes(encoded, status, media)
         return self._respond(body, status, media)
 
     def _result_body(
@@ -386,11 +415,26 @@ class GraphQLEndpoint:
         errors = self.metrics.graphql_errors
         for error in body.get("errors") or ():
             errors.labels(error.get("extensions", {}).get("code", "")).inc()
+        return self._respond_bytes(orjson.dumps(body), status, media, headers)
+
+    @staticmethod
+    def _respond_bytes(
+        body: bytes, status: int, media: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
         response = Response(
-            orjson.dumps(body),
+            body,
             status_code=status,
             headers=dict(headers or {}),
             media_type=f"{media}; charset=utf-8",
         )
         response.headers["Vary"] = "Accept"
         return response
+
+
+def _keepable_for(context: GraphContext) -> float:
+    """How long this request's answer may be served from the response cache: only a
+    query's, only what its data layer vouches for (``CacheableAnswer``)."""
+    if context.extras.get(OPERATION_TYPE) is not OperationType.QUERY:
+        return 0.0
+    data = context.data
+    return data.response_ttl() if isinstance(data, CacheableAnswer) else 0.0
