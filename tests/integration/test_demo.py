@@ -28,9 +28,29 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def _free_run(count: int) -> int:
+    """The first of ``count`` consecutive free ports (the demo's sandboxes take one each)."""
+    for _ in range(100):
+        [base] = _free_ports(1)
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
 @pytest.fixture
 def demo() -> Iterator[str]:
-    port, sandbox_port, _ = _free_ports(3)
+    [port] = _free_ports(1)
+    sandbox_port = _free_run(4)
     process = subprocess.Popen(
         [
             sys.executable,
