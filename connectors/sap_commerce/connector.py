@@ -428,10 +428,9 @@ class SapCommerceConnector(Connector[SapCommerceSettings]):
         ):
             warehouses = None  # too many to name: fetch every warehouse, keep the wanted ones
         budget = self.settings.max_url_bytes - len(self._stock_url([], warehouses, 10**6))
+        around = encoded_len("productCode eq  or ")  # the same for every code
         chunks = chunk_terms(
-            codes,
-            budget=budget,
-            cost=lambda code: encoded_len(f"productCode eq {odata_string(code)} or "),
+            codes, budget=budget, cost=lambda code: around + encoded_len(odata_string(code))
         )
         pages = await self._all(
             self._odata_all(partial(self._stock_url, chunk, warehouses), "stock levels")
