@@ -93,8 +93,16 @@ def _setup(args: argparse.Namespace) -> str:
     )
 
 
-def run(args: argparse.Namespace, peer: ModuleType | None, workdir: Path) -> dict[str, Any]:
-    results: dict[str, Any] = {
+def run(
+    args: argparse.Namespace,
+    peer: ModuleType | None,
+    workdir: Path,
+    results: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every measurement the options ask for, added to ``results`` as it is made (so that
+    a run that fails half-way still has what it measured)."""
+    results = results if results is not None else {}
+    results |= {
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "setup": _setup(args),
         "options": vars(args),
@@ -257,18 +265,25 @@ def main(argv: list[str] | None = None) -> int:
 
     # SIGTERM unwinds like Ctrl-C: every process started is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    results: dict[str, Any] = {}
+    status = 0
     with tempfile.TemporaryDirectory(prefix="commerce-bench-") as tmp:
         try:
-            results = run(args, peer, Path(tmp))
+            run(args, peer, Path(tmp), results)
         except (RuntimeError, subprocess.SubprocessError) as exc:
             print(f"python -m benchmarks: {exc}", file=sys.stderr)
-            return 1
+            status = 1
         except KeyboardInterrupt:
             print("python -m benchmarks: interrupted", file=sys.stderr)
-            return 130
+            status = 130
+    if not results.get("runs"):
+        return status or 1
+    if status:
+        results["incomplete"] = True
+        log("the run stopped early: what it measured so far follows")
     output = args.output or RESULTS / f"{results['started'].replace(':', '')}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(report.markdown(results, SYSTEMS))
     log(f"results: {output}")
-    return 0
+    return status
