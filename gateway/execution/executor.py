@@ -61,6 +61,7 @@ from gateway.execution.plan import (
     ObjectPlan,
     Planner,
     Shape,
+    without_default_nulls,
 )
 
 __all__ = ["PlannedExecutor"]
@@ -273,12 +274,15 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if found is None:
             assert f.definition is not None
             details = f.details[0]
-            found = self._arguments[f] = get_argument_values(
+            found = self._arguments[f] = without_default_nulls(
                 f.definition,
-                details.node,
-                self.variable_values,
-                details.fragment_variable_values,
-                self.hide_suggestions,
+                get_argument_values(
+                    f.definition,
+                    details.node,
+                    self.variable_values,
+                    details.fragment_variable_values,
+                    self.hide_suggestions,
+                ),
             )
         return found
 

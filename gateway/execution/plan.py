@@ -49,8 +49,19 @@ from graphql.language import (
     ValueNode,
     VariableNode,
 )
+from strawberry.types.base import StrawberryMaybe
 
-__all__ = ["ABSTRACT", "LEAF", "LIST", "OBJECT", "FieldPlan", "ObjectPlan", "Planner", "Shape"]
+__all__ = [
+    "ABSTRACT",
+    "LEAF",
+    "LIST",
+    "OBJECT",
+    "FieldPlan",
+    "ObjectPlan",
+    "Planner",
+    "Shape",
+    "without_default_nulls",
+]
 
 LEAF, LIST, OBJECT, ABSTRACT = "leaf", "list", "object", "abstract"
 
@@ -210,7 +221,7 @@ class Planner:
         if details[0].fragment_variable_values is not None or _uses_variables(node):
             return None
         try:
-            return get_argument_values(definition, node)
+            return without_default_nulls(definition, get_argument_values(definition, node))
         except Exception:  # reported where the field runs, with its path
             return None
 
@@ -253,6 +264,28 @@ def _reader(
     ):
         return strawberry_field.python_name, None
     return None, resolve or default_resolver
+
+
+def without_default_nulls(definition: GraphQLField, arguments: dict[str, Any]) -> dict[str, Any]:
+    """``arguments`` without the nulls that mean the same as leaving the argument out.
+
+    A null given for a strawberry argument whose Python default is ``None`` (and that is
+    not a ``Maybe``, which tells null from absent) reaches the resolver as that default
+    either way; left out, strawberry does not convert it on every call (its conversion
+    imports a module per argument per call)."""
+    if not arguments or None not in arguments.values():
+        return arguments
+    kept = dict(arguments)
+    for name, value in arguments.items():
+        argument = definition.args[name].extensions.get("strawberry-definition")
+        if (
+            value is None
+            and argument is not None
+            and argument.default is None
+            and not isinstance(argument.type, StrawberryMaybe)
+        ):
+            del kept[name]
+    return kept
 
 
 def _uses_variables(node: FieldNode) -> bool:

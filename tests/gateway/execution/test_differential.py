@@ -141,6 +141,18 @@ class Query:
     def not_a_list(self) -> list[int] | None:
         return 5  # type: ignore[return-value]
 
+    @strawberry.field
+    def nulls(
+        self,
+        tags: list[str] | None = None,
+        limit: int | None = 3,
+        cursor: strawberry.Maybe[str | None] = None,
+    ) -> str:
+        """How each nullable argument reached the resolver: a null for ``tags`` (default
+        None) may be left out, one for ``limit`` (default 3) or ``cursor`` (a Maybe,
+        which tells null from absent) may not."""
+        return f"tags={tags!r} limit={limit!r} cursor={cursor!r}"
+
 
 OPERATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "plain": ("{ branches { name leaves { name size color maybe } } }", None),
@@ -203,6 +215,20 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     "errors in several items": ("{ maybeBranches { later { name broken } } }", None),
     "list of lists": ("{ branches { grid } }", None),
     "not a list": ("{ notAList }", None),
+    "nullable arguments, absent": ("{ nulls }", None),
+    "nullable arguments, null literals": (
+        "{ nulls(tags: null, limit: null, cursor: null) }",
+        None,
+    ),
+    "nullable arguments, values": ('{ nulls(tags: ["a"], limit: 1, cursor: "c") }', None),
+    "nullable arguments, null variables": (
+        "query($t: [String!], $l: Int, $c: String) { nulls(tags: $t, limit: $l, cursor: $c) }",
+        {"t": None, "l": None, "c": None},
+    ),
+    "nullable arguments, variables left out": (
+        "query($t: [String!], $l: Int, $c: String) { nulls(tags: $t, limit: $l, cursor: $c) }",
+        {},
+    ),
 }
 
 
@@ -262,6 +288,16 @@ async def test_skip_with_a_variable_is_planned_per_request() -> None:
     assert (await schema.execute(query, variable_values={"s": True})).data == {"branches": [{}]}
     assert (await schema.execute(query, variable_values={"s": False})).data == {
         "branches": [{"name": "b0"}]
+    }
+
+
+async def test_null_arguments_reach_resolvers_as_sent() -> None:
+    answer = await _schema(planned=True).execute(
+        "{ a: nulls b: nulls(tags: null, limit: null, cursor: null) }"
+    )
+    assert answer.data == {
+        "a": "tags=None limit=3 cursor=None",
+        "b": "tags=None limit=None cursor=Some(None)",
     }
 
 
