@@ -37,7 +37,12 @@ class Variant(Node):
     title: str
     price: Money
     compare_at_price: Money | None
-    selected_options: list[SelectedOption]
+
+    @strawberry.field
+    def selected_options(self) -> list[SelectedOption]:
+        # Built when asked for: most pages never show them.
+        return [SelectedOption(name=o.name, value=o.value) for o in self._record.options]
+
     barcode: str | None
     _record: strawberry.Private[models.Variant]
     _product: strawberry.Private[Product | None]
@@ -50,7 +55,6 @@ class Variant(Node):
             title=variant.title,
             price=Money.of(variant.price),
             compare_at_price=Money.maybe(variant.compare_at_price),
-            selected_options=[SelectedOption(name=o.name, value=o.value) for o in variant.options],
             barcode=variant.barcode,
             _record=variant,
             _product=product,
