@@ -36,7 +36,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
@@ -139,6 +139,7 @@ _ESCAPE = str.maketrans({"%": "%25", ":": "%3A", "#": "%23"})
 _MAX_PART = 128
 
 
+@lru_cache(maxsize=16_384)  # the same kinds, scopes and SKUs come back on every request
 def _part(text: str) -> str:
     escaped = text.translate(_ESCAPE)
     if len(escaped) <= _MAX_PART and (escaped.isascii() or _utf8(escaped)):

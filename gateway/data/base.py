@@ -15,7 +15,6 @@ from connectors.models import (
     Customer,
     Identity,
     Location,
-    LocationRef,
 )
 from gateway.auth.principal import ADMIN, Principal
 from gateway.cache import EntityCache, Lookup
@@ -45,8 +44,8 @@ class RequestData:
         self._me: asyncio.Future[Customer | None] | None = None
         self._loaders: dict[tuple[Callable[..., Any], str], DataLoader[Any, Any]] = {}
         self._inventory: InventoryBySkuLoader | None = None
-        #: Each inventory system's locations by reference, and the systems that failed.
-        self._place_indexes: dict[str, dict[LocationRef, Location]] = {}
+        #: Each inventory system's locations by external id, and the systems that failed.
+        self._place_indexes: dict[str, dict[str, Location]] = {}
         self._place_failures: dict[str, ConnectorError] = {}
         self._place_tasks: dict[str, asyncio.Future[None]] = {}
         #: The cached record kinds this request read, and whether it read anything private

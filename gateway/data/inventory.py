@@ -82,8 +82,12 @@ class InventoryData(RequestData):
             failure = self._place_failures.get(source)
             if failure is not None:
                 self._problem(failure, at)
-        empty: dict[LocationRef, Location] = {}
-        return [indexes.get(lv.location.source, empty).get(lv.location) for lv in levels]
+        empty: dict[str, Location] = {}
+        # Keyed by external id within a system: a str caches its hash, a LocationRef
+        # (a dataclass) hashes in Python on every lookup.
+        return [
+            indexes.get((ref := lv.location).source, empty).get(ref.external_id) for lv in levels
+        ]
 
     def _indexing(self, source: str, at: Path | None) -> asyncio.Future[None]:
         task = self._place_tasks.get(source)
@@ -101,7 +105,9 @@ class InventoryData(RequestData):
         except ConnectorError as exc:
             self._place_failures[source] = exc
             return
-        self._place_indexes[source] = {location.ref: location for location in found}
+        self._place_indexes[source] = {
+            location.external_id: location for location in found if location.source == source
+        }
 
     async def inventory(
         self,
