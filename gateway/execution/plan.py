@@ -134,6 +134,10 @@ class FieldPlan:
     resolve: Callable[..., Any] | None
     #: Arguments that do not depend on the request's variables, coerced once.
     static_arguments: dict[str, Any] | None
+    #: ``direct(source, info)``: the strawberry resolver called as strawberry would call
+    #: it when the field gets no arguments, without its per-call wrapping (see
+    #: :func:`_direct_call`); None where only strawberry's wrapper will do.
+    direct: Callable[[Any, Any], Any] | None = None
 
 
 @dataclass(eq=False)
@@ -210,6 +214,7 @@ class Planner:
             attribute,
             resolve,
             self._static_arguments(definition, details),
+            None if attribute is not None else _direct_call(self.schema, definition),
         )
 
     def _static_arguments(
@@ -286,6 +291,60 @@ def without_default_nulls(definition: GraphQLField, arguments: dict[str, Any]) -
         ):
             del kept[name]
     return kept
+
+
+def _direct_call(
+    schema: GraphQLSchema, definition: GraphQLField
+) -> Callable[[Any, Any], Any] | None:
+    """The field's strawberry resolver, called as strawberry's wrapper calls it when the
+    field is given no arguments: the source as ``self``, ``root`` or ``parent`` and a
+    strawberry ``Info`` where the resolver asks for them.
+
+    The wrapper also converts arguments (none here), runs field extensions and exception
+    handlers (fields with either keep the wrapper) and, for async resolvers, wraps the
+    coroutine in another; for every call it pays a closure chain, an argument conversion
+    and a name conversion per declared argument, which is most of what a cheap resolver
+    costs."""
+    from strawberry.types.field import StrawberryField
+
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    field = (definition.extensions or {}).get("strawberry-definition")
+    if strawberry_schema is None or not isinstance(field, StrawberryField):
+        return None
+    converter = strawberry_schema.schema_converter
+    resolver = field.base_resolver
+    if (
+        resolver is None
+        or field.extensions
+        or field.is_subscription
+        or getattr(converter, "_exception_handler_specs", True)  # any, or unknown
+        or type(field).get_result is not StrawberryField.get_result
+        or not callable(resolver.wrapped_func)
+    ):
+        return None
+    function = resolver.wrapped_func
+    info_class = strawberry_schema.config.info_class
+    as_self = resolver.self_parameter is not None
+    source_names = tuple(
+        parameter.name
+        for parameter in (resolver.parent_parameter, resolver.root_parameter)
+        if parameter is not None
+    )
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    if as_self and not source_names and info_name is not None:
+
+        def self_and_info(source: Any, info: Any) -> Any:
+            return function(source, **{info_name: info_class(_raw_info=info, _field=field)})
+
+        return self_and_info
+
+    def call(source: Any, info: Any) -> Any:
+        kwargs = dict.fromkeys(source_names, source)
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        return function(source, **kwargs) if as_self else function(**kwargs)
+
+    return call
 
 
 def _uses_variables(node: FieldNode) -> bool:
