@@ -65,9 +65,13 @@ class Gateway:
         else:
             backend = MemoryBackend(settings.max_entries)
         lookups = self.metrics.cache_lookups
+        counters: dict[tuple[str, str], Any] = {}  # labels() hashes and locks on every call
 
         def count(kind: str, outcome: str) -> None:
-            lookups.labels(kind, outcome).inc()
+            counter = counters.get((kind, outcome))
+            if counter is None:
+                counter = counters[kind, outcome] = lookups.labels(kind, outcome)
+            counter.inc()
 
         return EntityCache(backend, settings.policies, on_lookup=count)
 
