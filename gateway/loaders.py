@@ -187,6 +187,32 @@ class _LevelsLoader(_CachedLoader):
 
     method, kind = "levels", "inventory"
 
+    def __init__(self, connector: Connector[Any], cache: EntityCache, scope: str) -> None:
+        super().__init__(connector, cache, scope)
+        #: sku -> (the batch fetching it, its position there), for the request's length.
+        self._batches: dict[str, tuple[asyncio.Future[list[Lookup[Any]]], int]] = {}
+
+    async def lookups(self, skus: Sequence[str]) -> list[Lookup[Any]]:
+        """``skus``' lookups, each fetched once a request (a batch in flight is shared).
+        Called with a batch the outer loader already gathered: a DataLoader's future and
+        callbacks per key would batch nothing more."""
+        batches = self._batches
+        missing = [sku for sku in skus if sku not in batches]
+        if missing:
+            fetching = asyncio.ensure_future(self._load(missing))
+            for position, sku in enumerate(missing):
+                batches[sku] = (fetching, position)
+        found = []
+        for sku in skus:
+            batch, position = batches[sku]
+            try:
+                found.append((await batch)[position])
+            except Exception:
+                for key in [key for key, entry in batches.items() if entry[0] is batch]:
+                    del batches[key]  # a failed batch is not kept: the next call asks again
+                raise
+        return found
+
 
 class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
     """Stock per SKU from every inventory system, unioned by (sku, location).
@@ -213,7 +239,7 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
     async def _load(self, keys: Sequence[InventoryKey]) -> list[Stock]:
         skus = list(dict.fromkeys(sku for sku, _ in keys))
         position = {sku: i for i, sku in enumerate(skus)}
-        answers = await asyncio.gather(*(loader.load_many(skus) for _, loader in self._systems))
+        answers = await asyncio.gather(*(loader.lookups(skus) for _, loader in self._systems))
         stocks = []
         aliases = self._aliases
         for sku, scope in keys:
