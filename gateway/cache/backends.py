@@ -18,14 +18,15 @@ import logging
 import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from cachetools import TLRUCache
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from gateway.cache.codec import VERSION
+from gateway.redis_client import redis_from_url
+
+if TYPE_CHECKING:  # redis-py itself is imported by the first client (gateway.redis_client)
+    from redis.asyncio import BlockingConnectionPool, Redis
 
 __all__ = ["CacheBackend", "MemoryBackend", "RedisBackend"]
 
@@ -170,18 +171,12 @@ class RedisBackend:
                 f"cache namespace {namespace!r} must be 1-64 letters, digits, '_', '.' or '-'"
             )
         if isinstance(redis, str):
-            # A bounded pool that callers wait on: a burst of requests shares a few
-            # keep-alive connections instead of opening one each (under load, 200 connects
-            # at once time out and every request would miss).
-            pool = BlockingConnectionPool.from_url(
+            self._redis, pool = redis_from_url(
                 redis,
                 max_connections=max_connections,
-                timeout=connect_timeout,
-                socket_timeout=timeout,
-                socket_connect_timeout=connect_timeout,
-                retry=Retry(NoBackoff(), 0),
+                timeout=timeout,
+                connect_timeout=connect_timeout,
             )
-            self._redis = Redis(connection_pool=pool)
             self._pool: BlockingConnectionPool | None = pool
             self._owned = True
         else:

@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cachetools import LRUCache
 from graphql import (
@@ -36,9 +36,11 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+
+from gateway.redis_client import redis_from_url
+
+if TYPE_CHECKING:  # redis-py itself is imported by the first client (gateway.redis_client)
+    from redis.asyncio import BlockingConnectionPool, Redis
 
 __all__ = [
     "Cost",
@@ -200,15 +202,12 @@ class RedisRateLimiter:
     ) -> None:
         _check(capacity, refill_per_second)
         if isinstance(redis, str):
-            pool = BlockingConnectionPool.from_url(
+            self._redis, pool = redis_from_url(
                 redis,
                 max_connections=max_connections,
-                timeout=connect_timeout,
-                socket_timeout=timeout,
-                socket_connect_timeout=connect_timeout,
-                retry=Retry(NoBackoff(), 0),
+                timeout=timeout,
+                connect_timeout=connect_timeout,
             )
-            self._redis = Redis(connection_pool=pool)
             self._pool: BlockingConnectionPool | None = pool
         else:
             self._redis = redis
