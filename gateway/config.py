@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jwt
-
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import SettingsError
@@ -329,7 +327,7 @@ def _auth(raw: Any, *, production: bool) -> AuthSettings:
     )
     try:
         Authenticator(settings, production=production)  # reads JWKS files, parses keys
-    except (OSError, ValueError, jwt.PyJWTError) as exc:
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"auth.jwt: the verification keys cannot be read ({exc})") from None
     return settings
 

@@ -13,8 +13,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import jwt
-
 from connectors.registry import available_connectors, load_connector, load_sandbox
 from connectors.sandbox import Sandbox
 from gateway.config import GatewayConfig, parse_config
@@ -55,6 +53,8 @@ DEMO_JWT_SECRET = "demo-jwt-secret-for-the-sandboxes-only-0123456789"
 def demo_customer_token(email: str, *, ttl: int = 3600) -> str:
     """A customer session token the demo accepts, for the customer with ``email``."""
     claims = {"sub": email, "email": email, "exp": int(time.time()) + ttl}
+    import jwt  # PyJWT only where tokens are made (see gateway.auth.tokens)
+
     return jwt.encode(claims, DEMO_JWT_SECRET, algorithm="HS256")
 
 

@@ -14,17 +14,15 @@ sends credentials meant them.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
-
-import jwt
-from jwt import PyJWKSet
+from typing import TYPE_CHECKING
 
 from gateway.auth.principal import ADMIN, CUSTOMER, STOREFRONT, AuthError, Principal
-from gateway.auth.settings import AuthSettings, JwtSettings
+from gateway.auth.settings import AuthSettings
 from gateway.federation.customers import normalise_email
+
+if TYPE_CHECKING:
+    from gateway.auth.tokens import TokenVerifier
 
 __all__ = ["Authenticator"]
 
@@ -37,7 +35,12 @@ class Authenticator:
         self._anonymous = frozenset(default if anonymous is None else anonymous)
         self._keys = [(k.key.reveal().encode(), k) for k in settings.api_keys]
         self._jwt = settings.jwt
-        self._verifiers = _verifiers(settings.jwt) if settings.jwt else []
+        self._tokens: TokenVerifier | None = None
+        if settings.jwt is not None:
+            # PyJWT (and cryptography) only for gateways that take bearer tokens: 10 MB.
+            from gateway.auth.tokens import TokenVerifier
+
+            self._tokens = TokenVerifier(settings.jwt)
 
     def __call__(self, headers: Mapping[str, str], client: str) -> Principal:
         """The principal for a request's headers and client address."""
@@ -69,9 +72,9 @@ class Authenticator:
 
     def _token(self, token: str) -> Principal:
         settings = self._jwt
-        if settings is None or not self._verifiers:
+        if settings is None or self._tokens is None or not self._tokens.keys:
             raise AuthError("this gateway does not accept bearer tokens")
-        claims = self._verify(token, settings)
+        claims = self._tokens.verify(token)
         subject = str(claims.get("sub") or "")
         email = claims.get(settings.email_claim)
         record = claims.get(settings.record_claim)
@@ -93,52 +96,3 @@ class Authenticator:
             record=parsed,
             key=f"customer:{subject or email or record}",
         )
-
-    def _verify(self, token: str, settings: JwtSettings) -> dict[str, Any]:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise AuthError("the bearer token is malformed") from None
-        algorithm = header.get("alg")
-        if algorithm not in settings.algorithms:
-            raise AuthError("the bearer token's signing algorithm is not accepted")
-        kid = header.get("kid")
-        last: jwt.PyJWTError | None = None
-        for key_id, key in self._verifiers:
-            if kid is not None and key_id is not None and key_id != kid:
-                continue
-            try:
-                claims: dict[str, Any] = jwt.decode(
-                    token,
-                    key=key,
-                    algorithms=list(settings.algorithms),
-                    audience=settings.audience,
-                    issuer=settings.issuer,
-                    leeway=settings.leeway,
-                    options={"require": ["exp"], "verify_aud": settings.audience is not None},
-                )
-                return claims
-            except jwt.ExpiredSignatureError:
-                raise AuthError("the bearer token has expired") from None
-            except jwt.MissingRequiredClaimError:
-                raise AuthError("the bearer token has no expiry (exp); it must have one") from None
-            except (jwt.InvalidAudienceError, jwt.InvalidIssuerError):
-                raise AuthError("the bearer token is not for this gateway") from None
-            except jwt.PyJWTError as exc:
-                last = exc
-        raise AuthError("the bearer token's signature is not valid") from last
-
-
-def _verifiers(settings: JwtSettings) -> list[tuple[str | None, Any]]:
-    """(key id, key) pairs a token may be verified with."""
-    keys: list[tuple[str | None, Any]] = []
-    if settings.secret is not None:
-        keys.append((None, settings.secret.reveal()))
-    keys.extend((None, pem) for pem in settings.public_keys)
-    document = settings.jwks
-    if settings.jwks_file:
-        document = json.loads(Path(settings.jwks_file).read_text(encoding="utf-8"))
-    if document:
-        for jwk in PyJWKSet.from_dict(document).keys:
-            keys.append((jwk.key_id, jwk.key))
-    return keys
