@@ -235,6 +235,8 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
         super().__init__(self._load)
         self._systems = [(c.instance, _LevelsLoader(c, cache, "public")) for c in connectors]
         self._aliases = aliases or {}
+        #: The inventory systems asked, by instance name.
+        self.systems = [instance for instance, _ in self._systems]
 
     async def _load(self, keys: Sequence[InventoryKey]) -> list[Stock]:
         skus = list(dict.fromkeys(sku for sku, _ in keys))

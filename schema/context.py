@@ -89,9 +89,12 @@ class DataAccess(Protocol):
         location_ids: Sequence[GlobalId] | None = None,
         *,
         at: Path | None = None,
+        with_places: bool = False,
     ) -> list[InventoryLevel]:
         """Stock for one SKU at every location (or those given), from every system. A
-        system that fails is reported at ``at`` and the others' levels still returned."""
+        system that fails is reported at ``at`` and the others' levels still returned.
+        ``with_places``: :meth:`places` will be asked for these levels (so the locations
+        may be fetched beside the stock)."""
         ...
 
     async def customer(self, id: GlobalId, *, at: Path | None = None) -> Customer | None: ...

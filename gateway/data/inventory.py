@@ -115,7 +115,11 @@ class InventoryData(RequestData):
         location_ids: Sequence[GlobalId] | None = None,
         *,
         at: Path | None = None,
+        with_places: bool = False,
     ) -> list[InventoryLevel]:
+        """``sku``'s stock at every location (or at ``location_ids``). ``with_places``: the
+        caller will ask :meth:`places` for these levels, so every inventory system's
+        locations are fetched now, beside the stock, instead of after it."""
         self._kinds_read.add(InventoryBySkuLoader.kind)
         if self._inventory is None:
             self._inventory = InventoryBySkuLoader(
@@ -123,6 +127,9 @@ class InventoryData(RequestData):
                 self._cache,
                 aliases=self._gateway.location_aliases,
             )
+        if with_places and len(self._place_tasks) < len(self._inventory.systems):
+            for system in self._inventory.systems:
+                self._indexing(system, at)
         scope = (
             None
             if location_ids is None

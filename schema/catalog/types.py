@@ -87,7 +87,9 @@ class Variant(Node):
         locations = (
             None if location_ids is None else [decode_as(i, "Location") for i in location_ids]
         )
-        levels = await info.context.data.inventory(self._record.sku, locations, at=info.path)
+        levels = await info.context.data.inventory(
+            self._record.sku, locations, at=info.path, with_places=True
+        )
         return await inventory_levels(info, levels)
 
 

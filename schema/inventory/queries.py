@@ -48,6 +48,9 @@ class InventoryQuery:
         data = info.context.data
         # Ask for every SKU before awaiting any, so the loaders batch them into one call.
         per_sku = await asyncio.gather(
-            *(data.inventory(sku, locations, at=info.path) for sku in dict.fromkeys(skus))
+            *(
+                data.inventory(sku, locations, at=info.path, with_places=True)
+                for sku in dict.fromkeys(skus)
+            )
         )
         return await inventory_levels(info, [level for levels in per_sku for level in levels])

@@ -64,6 +64,26 @@ def test_stock_is_asked_for_every_sku_in_one_batch(
     assert len(levels_call[0]) == 60  # 20 products x 3 variants
 
 
+def test_locations_are_asked_for_beside_the_stock_not_after_it(
+    fake_client: GatewayClient, fake_state: FakeState
+) -> None:
+    # Every level shown carries its location: waiting for the stock before asking where
+    # it is would add a back-end round trip to a cold listing.
+    fake_client.query(PLP, {"first": 5})
+    order = [(inst, method) for inst, method, _ in fake_state.calls if method != "list_products"]
+    for system in ("stores", "warehouses"):
+        assert order.index((system, "locations")) < order.index((system, "levels"))
+
+
+def test_stock_without_locations_asks_for_no_locations(
+    fake_client: GatewayClient, fake_state: FakeState
+) -> None:
+    result = fake_client.query("{ products(first: 5) { nodes { availableForSale } } }")
+    assert result.errors == []
+    assert ("stores", "levels") in calls_by(fake_state)
+    assert not [call for call in fake_state.calls if call[1] == "locations"]
+
+
 def test_paging_with_end_cursor_visits_every_product_once(fake_client: GatewayClient) -> None:
     seen: list[str] = []
     after = None
