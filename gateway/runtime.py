@@ -67,11 +67,11 @@ class Gateway:
         lookups = self.metrics.cache_lookups
         counters: dict[tuple[str, str], Any] = {}  # labels() hashes and locks on every call
 
-        def count(kind: str, outcome: str) -> None:
+        def count(kind: str, outcome: str, keys: int) -> None:
             counter = counters.get((kind, outcome))
             if counter is None:
                 counter = counters[kind, outcome] = lookups.labels(kind, outcome)
-            counter.inc()
+            counter.inc(keys)
 
         return EntityCache(backend, settings.policies, on_lookup=count)
 

@@ -212,8 +212,8 @@ class EntityCache:
     stale-while-revalidate and stale-if-error.
 
     ``policies`` maps each record kind to its :class:`CachePolicy`. ``clock`` is wall time
-    in seconds (tests inject one). ``on_lookup(kind, outcome)`` is called once per distinct
-    key looked up, for metrics. Closing the cache cancels background refreshes and closes
+    in seconds (tests inject one). ``on_lookup(kind, outcome, count)`` says, for metrics,
+    how many distinct keys a lookup found with each outcome. Closing the cache cancels background refreshes and closes
     the backend.
     """
 
@@ -223,7 +223,7 @@ class EntityCache:
         policies: Mapping[str, CachePolicy],
         *,
         clock: Callable[[], float] = time.time,
-        on_lookup: Callable[[str, Outcome], None] | None = None,
+        on_lookup: Callable[[str, Outcome, int], None] | None = None,
     ) -> None:
         self._backend = backend
         self._policies = dict(policies)
@@ -274,8 +274,12 @@ class EntityCache:
         for task in {self._inflight[name] for name in names.values()}:
             found.update(await asyncio.shield(task))
         if self._on_lookup is not None:
+            counts: dict[Outcome, int] = {}
             for name in names.values():
-                self._on_lookup(kind, found[name].outcome)
+                outcome = found[name].outcome
+                counts[outcome] = counts.get(outcome, 0) + 1
+            for outcome, count in counts.items():
+                self._on_lookup(kind, outcome, count)
         return [found[names[key]] for key in keys]
 
     async def invalidate(self, kind: str, keys: Iterable[str], *, scope: str) -> None:

@@ -638,8 +638,8 @@ async def test_invalidated_entries_are_fetched_again(make: Make) -> None:
 
 
 async def test_every_distinct_key_is_reported_for_metrics(make: Make, clock: Clock) -> None:
-    seen: list[tuple[str, Outcome]] = []
-    cache = make(on_lookup=lambda kind, outcome: seen.append((kind, outcome)), product=SIE)
+    seen: list[tuple[str, Outcome, int]] = []
+    cache = make(on_lookup=lambda *counted: seen.append(counted), product=SIE)
     owner = Owner({"1": product(1)})
 
     await load(cache, owner, "1", "1", "2")
@@ -649,11 +649,10 @@ async def test_every_distinct_key_is_reported_for_metrics(make: Make, clock: Clo
     await load(cache, owner, "1", "2")
 
     assert seen == [
-        ("product", "miss"),
-        ("product", "miss"),
-        ("product", "hit"),
-        ("product", "stale_if_error"),
-        ("product", "error"),
+        ("product", "miss", 2),
+        ("product", "hit", 1),
+        ("product", "stale_if_error", 1),
+        ("product", "error", 1),
     ]
 
 
