@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
 
 from schema.errors import InvalidId
@@ -29,6 +30,7 @@ class GlobalId:
     external_id: str
 
 
+@functools.lru_cache(maxsize=8192)  # a page's IDs are built on every request for it
 def encode(type_name: str, source: str, external_id: str) -> str:
     raw = f"{type_name}:{source}:{external_id}".encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

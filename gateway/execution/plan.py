@@ -101,6 +101,8 @@ class Shape:
     #: everything beneath is attribute reads and leaves; it raises :class:`_Impure` (or
     #: anything) for the careful path to take over.
     pure: Complete | None = None
+    #: OBJECT: the object plan's own pure completion (``pure`` adds the null check).
+    inner: Complete | None = None
     _plans: dict[str, ObjectPlan] = field(default_factory=dict)
 
     def plan(self, runtime: GraphQLObjectType) -> ObjectPlan:
@@ -246,6 +248,7 @@ class Planner:
             shape = Shape(OBJECT, nonnull, type_, planner=self, details=details)
             object_plan = shape.plan(named)
             if object_plan.pure is not None:
+                shape.inner = object_plan.pure
                 shape.pure = _nullable(object_plan.pure, nonnull)
             return shape
         assert is_abstract_type(named), named
@@ -390,12 +393,7 @@ def _coercion(leaf: GraphQLLeafType) -> Complete:
 
         return builtin
     if names is not None:
-        python_enum = getattr(leaf, "wrapped_cls", None)  # strawberry's CustomGraphQLEnumType
-        by_member = (
-            {}
-            if python_enum is None
-            else {m._name_: names[m.value] for m in python_enum if m.value in names}
-        )
+        python_enum, by_member = _enum_members(leaf)  # type: ignore[arg-type]
 
         def enum(value: Any) -> Any:
             # A member's _name_ is a plain attribute (its hash is a str's, cached); hashing
@@ -409,6 +407,16 @@ def _coercion(leaf: GraphQLLeafType) -> Complete:
 
         return enum
     return checked
+
+
+def _enum_members(enum: GraphQLEnumType) -> tuple[Any, dict[str, str]]:
+    """The Python enum behind a strawberry enum (None for others), and each member's
+    GraphQL name by the member's ``_name_``."""
+    names = _enum_names(enum)
+    python_enum = getattr(enum, "wrapped_cls", None)  # strawberry's CustomGraphQLEnumType
+    if python_enum is None:
+        return None, {}
+    return python_enum, {m._name_: names[m.value] for m in python_enum if m.value in names}
 
 
 def _enum_names(enum: GraphQLEnumType) -> dict[Any, str]:
@@ -476,11 +484,29 @@ def _pure_object(plan: ObjectPlan) -> Complete | None:
             else f"getattr(source, {f.attribute!r})"
         )
         lines.append(f"    {value} = {read}")
-        as_is = _AS_IS.get(_named(f.shape.type)) if f.shape.kind == LEAF else None
+        named = _named(f.shape.type)
+        as_is = _AS_IS.get(named) if f.shape.kind == LEAF else None
+        python_enum, members = (
+            _enum_members(named) if isinstance(named, GraphQLEnumType) else (None, {})
+        )
         names[f"c{index}"] = pure
         if as_is is not None:
             names[f"t{index}"] = as_is
             lines.append(f"    if {value}.__class__ is not t{index}: {value} = c{index}({value})")
+        elif python_enum is not None:
+            # A member not in the map raises KeyError: the careful path reports it.
+            names[f"e{index}"], names[f"m{index}"] = python_enum, members
+            lines.append(
+                f"    if {value}.__class__ is e{index}: {value} = m{index}[{value}._name_]"
+            )
+            lines.append(f"    else: {value} = c{index}({value})")
+        elif f.shape.kind == OBJECT and f.shape.inner is not None:
+            names[f"o{index}"] = f.shape.inner
+            if f.shape.nonnull:
+                lines.append(f"    if {value} is None: raise _Impure")
+                lines.append(f"    {value} = o{index}({value})")
+            else:
+                lines.append(f"    if {value} is not None: {value} = o{index}({value})")
         else:
             lines.append(f"    {value} = c{index}({value})")
         items.append(f"{f.key!r}: {value}")
