@@ -1,10 +1,13 @@
 """The boundary between a connector and its HTTP client.
 
-Connectors send through :func:`send` and read bodies through :func:`json_body`, so transport
-failures map to the error tree in one place, the way httpx maps httpcore's::
+Connectors send through :func:`send`, read bodies through :func:`json_body` and map them
+inside :func:`reading`, so transport failures and bodies of the wrong shape map to the
+error tree in one place, the way httpx maps httpcore's::
 
     response = await send(self.client, request, connector=self.instance, idempotent=True)
     data = json_body(response, connector=self.instance)
+    with reading(self.instance, "products"):
+        products = [mapping.product(item) for item in data["products"]]
 
 ``send`` also tells the transport under it what it may do with the call. ``idempotent``
 calls may be sent again after a failure (GET and HEAD are; a POST is only when the
@@ -17,6 +20,9 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import InvalidOperation
 from typing import Any
 
 import httpx
@@ -31,7 +37,7 @@ from connectors.errors import (
     UpstreamUnavailable,
 )
 
-__all__ = ["COST", "IDEMPOTENT", "CallRefused", "json_body", "retry_after", "send"]
+__all__ = ["COST", "IDEMPOTENT", "CallRefused", "json_body", "reading", "retry_after", "send"]
 
 #: ``request.extensions`` keys the gateway's transport reads.
 IDEMPOTENT = "commerce_gateway.idempotent"
@@ -109,6 +115,18 @@ def json_body(response: httpx.Response, *, connector: str) -> Any:
     except orjson.JSONDecodeError as exc:
         raise UnexpectedResponse(
             f"HTTP {response.status_code} with a body that is not JSON", connector=connector
+        ) from exc
+
+
+@contextmanager
+def reading(connector: str, what: str) -> Iterator[None]:
+    """Turn a vendor body of the wrong shape, met while mapping it, into ``UnexpectedResponse``."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, InvalidOperation) as exc:
+        raise UnexpectedResponse(
+            f"{what}: the body is not shaped as expected ({type(exc).__name__})",
+            connector=connector,
         ) from exc
 
 

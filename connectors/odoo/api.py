@@ -16,9 +16,7 @@ is the server's Python traceback and never leaves this module, nor does the API 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from decimal import InvalidOperation
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -31,11 +29,11 @@ from connectors.errors import (
     UnexpectedResponse,
     UpstreamUnavailable,
 )
-from connectors.http import json_body, retry_after, send
+from connectors.http import json_body, reading, retry_after, send
 from connectors.odoo.query import Domain
 from connectors.odoo.settings import OdooSettings
 
-__all__ = ["USER_AGENT", "OdooApi", "reading"]
+__all__ = ["USER_AGENT", "OdooApi"]
 
 USER_AGENT = "commerce-gateway-odoo/0.1"
 #: Longest vendor message passed on; Odoo messages can quote whole records.
@@ -43,18 +41,6 @@ _MESSAGE_LIMIT = 300
 _ACCESS_ERRORS = {"odoo.exceptions.AccessError", "odoo.exceptions.AccessDenied"}
 
 JSON = Mapping[str, Any]
-
-
-@contextmanager
-def reading(connector: str, what: str) -> Iterator[None]:
-    """Turn a body of the wrong shape, met while mapping it, into ``UnexpectedResponse``."""
-    try:
-        yield
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, InvalidOperation) as exc:
-        raise UnexpectedResponse(
-            f"{what}: the body is not shaped as expected ({type(exc).__name__})",
-            connector=connector,
-        ) from exc
 
 
 def _vendor_error(response: httpx.Response) -> tuple[str, str] | None:

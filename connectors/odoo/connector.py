@@ -27,6 +27,7 @@ import httpx
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import RejectedByVendor
+from connectors.http import reading
 from connectors.models import (
     Customer,
     Identity,
@@ -39,7 +40,7 @@ from connectors.models import (
     Variant,
 )
 from connectors.odoo import mapping, specs
-from connectors.odoo.api import OdooApi, reading
+from connectors.odoo.api import OdooApi
 from connectors.odoo.query import (
     Domain,
     any_of,

@@ -21,11 +21,9 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import InvalidOperation
 from typing import Any
 
 import httpx
@@ -39,7 +37,7 @@ from connectors.errors import (
     UnexpectedResponse,
     UpstreamUnavailable,
 )
-from connectors.http import json_body, retry_after, send
+from connectors.http import json_body, reading, retry_after, send
 from connectors.salesforce.settings import SalesforceSettings
 
 __all__ = [
@@ -78,18 +76,6 @@ def parse_api_usage(header: str | None, *, at: datetime) -> ApiUsage | None:
     if match is None:
         return None
     return ApiUsage(int(match.group(1)), int(match.group(2)), at)
-
-
-@contextmanager
-def reading(connector: str, what: str) -> Iterator[None]:
-    """Turn a vendor body of the wrong shape, met while mapping it, into ``UnexpectedResponse``."""
-    try:
-        yield
-    except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
-        raise UnexpectedResponse(
-            f"{what}: the body is not shaped as expected ({type(exc).__name__})",
-            connector=connector,
-        ) from exc
 
 
 def _vendor_error(response: httpx.Response) -> tuple[str | None, str | None]:

@@ -26,9 +26,10 @@ import httpx
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import RejectedByVendor, UnexpectedResponse
+from connectors.http import reading
 from connectors.models import Customer, Identity, Page
 from connectors.salesforce import mapping
-from connectors.salesforce.api import ApiUsage, RestApi, reading
+from connectors.salesforce.api import ApiUsage, RestApi
 from connectors.salesforce.settings import SalesforceSettings
 from connectors.salesforce.soql import (
     chunk_literals,

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from decimal import InvalidOperation
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -36,25 +34,13 @@ from connectors.errors import (
     UnexpectedResponse,
     UpstreamUnavailable,
 )
-from connectors.http import json_body, retry_after, send
+from connectors.http import json_body, reading, retry_after, send
 from connectors.sap_commerce.query import query_string
 from connectors.sap_commerce.settings import SapCommerceSettings
 
-__all__ = ["OccApi", "TokenSource", "reading"]
+__all__ = ["OccApi", "TokenSource"]
 
 TOKEN_PATH = "/authorizationserver/oauth/token"
-
-
-@contextmanager
-def reading(connector: str, what: str) -> Iterator[None]:
-    """Turn a vendor body of the wrong shape, met while mapping it, into ``UnexpectedResponse``."""
-    try:
-        yield
-    except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation) as exc:
-        raise UnexpectedResponse(
-            f"{what}: the body is not shaped as expected ({type(exc).__name__})",
-            connector=connector,
-        ) from exc
 
 
 def _vendor_error(response: httpx.Response) -> tuple[str | None, str | None]:

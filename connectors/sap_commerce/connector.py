@@ -36,6 +36,7 @@ import httpx
 from connectors.base import Connector
 from connectors.capabilities import Capability
 from connectors.errors import RejectedByVendor
+from connectors.http import reading
 from connectors.models import (
     Customer,
     InventoryLevel,
@@ -47,7 +48,7 @@ from connectors.models import (
     Variant,
 )
 from connectors.sap_commerce import mapping
-from connectors.sap_commerce.api import OccApi, reading
+from connectors.sap_commerce.api import OccApi
 from connectors.sap_commerce.query import (
     any_of,
     chunk_terms,
