@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from cachetools import TLRUCache
 
 from gateway.cache.codec import VERSION
-from gateway.redis_client import redis_from_url
+from gateway.redis_client import RedisOutage, redis_from_url
 
 if TYPE_CHECKING:  # redis-py itself is imported by the first client (gateway.redis_client)
     from redis.asyncio import BlockingConnectionPool, Redis
@@ -186,31 +186,35 @@ class RedisBackend:
             self._pool = None
             self._owned = False
         self.prefix = f"cg:v{VERSION}:{namespace}:"
-        self._retry_after = retry_after
-        self._log_every = log_every
-        self._clock = clock
-        self._skip_until = float("-inf")
-        self._next_log = float("-inf")
-        self._failing = False
+        # Any failure, not only RedisError: whatever goes wrong in the cache, the request
+        # is answered by the owner instead, and the log says what went wrong.
+        self._outage = RedisOutage(
+            "Redis cache",
+            "serving misses",
+            retry_after=retry_after,
+            log_every=log_every,
+            clock=clock,
+            logger=logger,
+        )
         self._closed = False
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        if not keys or self._skipping():
+        if not keys or self._outage.skipping():
             return [None] * len(keys)
         prefix = self.prefix
         try:
             values = await self._redis.mget([prefix + key for key in keys])
         except Exception as exc:
-            self._failed("read", exc)
+            self._outage.failed(exc, "read")
             return [None] * len(keys)
-        self._succeeded()
+        self._outage.succeeded()
         return [value if isinstance(value, bytes) else None for value in values]
 
     async def set_many(self, items: Mapping[str, bytes], ttl: float) -> None:
         if ttl <= 0:
             await self.delete_many(items.keys())
             return
-        if not items or self._skipping():
+        if not items or self._outage.skipping():
             return
         ms = max(1, round(ttl * 1000))
         prefix = self.prefix
@@ -220,20 +224,20 @@ class RedisBackend:
                     pipe.set(prefix + key, value, px=ms)
                 await pipe.execute()
         except Exception as exc:
-            self._failed("write", exc)
+            self._outage.failed(exc, "write")
             return
-        self._succeeded()
+        self._outage.succeeded()
 
     async def delete_many(self, keys: Collection[str]) -> None:
-        if not keys or self._skipping():
+        if not keys or self._outage.skipping():
             return
         prefix = self.prefix
         try:
             await self._redis.unlink(*(prefix + key for key in keys))
         except Exception as exc:
-            self._failed("delete", exc)
+            self._outage.failed(exc, "delete")
             return
-        self._succeeded()
+        self._outage.succeeded()
 
     async def aclose(self) -> None:
         if self._owned and not self._closed:
@@ -241,27 +245,3 @@ class RedisBackend:
             await self._redis.aclose()
             if self._pool is not None:
                 await self._pool.aclose()
-
-    def _skipping(self) -> bool:
-        return self._clock() < self._skip_until
-
-    def _failed(self, operation: str, exc: Exception) -> None:
-        # Any failure, not only RedisError: whatever goes wrong in the cache, the request
-        # is answered by the owner instead, and the log says what went wrong.
-        now = self._clock()
-        self._failing = True
-        self._skip_until = now + self._retry_after
-        if now >= self._next_log:
-            self._next_log = now + self._log_every
-            logger.warning(
-                "Redis cache %s failed (%s: %s); serving misses, retrying in %.3gs",
-                operation,
-                type(exc).__name__,
-                exc,
-                self._retry_after,
-            )
-
-    def _succeeded(self) -> None:
-        if self._failing:
-            self._failing = False
-            logger.info("Redis cache answers again")

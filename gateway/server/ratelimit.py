@@ -37,7 +37,7 @@ from graphql import (
     SelectionSetNode,
 )
 
-from gateway.redis_client import redis_from_url
+from gateway.redis_client import RedisOutage, redis_from_url
 
 if TYPE_CHECKING:  # redis-py itself is imported by the first client (gateway.redis_client)
     from redis.asyncio import BlockingConnectionPool, Redis
@@ -216,27 +216,27 @@ class RedisRateLimiter:
         self.refill_per_second = refill_per_second
         self.prefix = f"cg:rl:{namespace}:"
         self._script = self._redis.register_script(_SCRIPT)
-        self._retry_after = retry_after
-        self._log_every = log_every
-        self._clock = clock
-        self._skip_until = float("-inf")
-        self._next_log = float("-inf")
-        self._failing = False
+        self._outage = RedisOutage(
+            "Redis rate limiter",
+            "allowing requests",
+            retry_after=retry_after,
+            log_every=log_every,
+            clock=clock,
+            logger=logger,
+        )
         self._closed = False
 
     async def acquire(self, key: str, cost: int = 1) -> Decision:
-        if self._clock() < self._skip_until:
+        if self._outage.skipping():
             return Decision(True)
         try:
             allowed, wait = await self._script(
                 keys=[self.prefix + key], args=[self.capacity, self.refill_per_second, cost]
             )
         except Exception as exc:
-            self._failed(exc)
+            self._outage.failed(exc)
             return Decision(True)
-        if self._failing:
-            self._failing = False
-            logger.info("Redis rate limiter answers again")
+        self._outage.succeeded()
         return Decision(True) if int(allowed) == 1 else Decision(False, float(wait))
 
     async def aclose(self) -> None:
@@ -244,19 +244,6 @@ class RedisRateLimiter:
             self._closed = True
             await self._redis.aclose()
             await self._pool.aclose()
-
-    def _failed(self, exc: Exception) -> None:
-        now = self._clock()
-        self._failing = True
-        self._skip_until = now + self._retry_after
-        if now >= self._next_log:
-            self._next_log = now + self._log_every
-            logger.warning(
-                "Redis rate limiter failed (%s: %s); allowing requests, retrying in %.3gs",
-                type(exc).__name__,
-                exc,
-                self._retry_after,
-            )
 
 
 def build_rate_limiter(settings: RateLimitSettings) -> RateLimiter | None:
