@@ -14,12 +14,12 @@ Odoo domains are lists in Polish (prefix) notation; top-level terms are ANDed::
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from connectors import cursors
 
 __all__ = [
     "Domain",
@@ -93,30 +93,23 @@ def unslug(handle: str) -> int | None:
 
 def encode_cursor(offset: int) -> str:
     """An opaque cursor: the offset of the next record, so a later page may use any size."""
-    return base64.urlsafe_b64encode(f"odoo:{offset}".encode()).decode().rstrip("=")
+    return cursors.encode("odoo", offset)
 
 
 def decode_cursor(cursor: str | None) -> int:
     """The offset in ``cursor``; ``None`` is the start. A foreign cursor raises ``ValueError``."""
     if cursor is None:
         return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
-    prefix, _, number = raw.partition(":")
-    if prefix != "odoo" or not number.isdigit():
+    number = cursors.decode("odoo", cursor)
+    if not number.isdigit():
         raise ValueError(f"not a cursor from this connector: {cursor!r}")
     return int(number)
-
-
-_ID_CURSOR = "odoo-id"
 
 
 def encode_id_cursor(last_id: int) -> str:
     """An opaque keyset cursor: the id of the last record on the page. The next page is
     ``id > last_id``, so records added or removed before it do not shift it."""
-    return base64.urlsafe_b64encode(f"{_ID_CURSOR}:{last_id}".encode()).decode().rstrip("=")
+    return cursors.encode("odoo-id", last_id)
 
 
 def decode_id_cursor(cursor: str | None) -> int | None:
@@ -124,12 +117,7 @@ def decode_id_cursor(cursor: str | None) -> int | None:
     cursor included) raises ``ValueError``."""
     if cursor is None:
         return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
-    prefix, _, number = raw.partition(":")
-    last = record_id(number) if prefix == _ID_CURSOR else None
+    last = record_id(cursors.decode("odoo-id", cursor))
     if last is None:
         raise ValueError(f"not a cursor from this connector: {cursor!r}")
     return last

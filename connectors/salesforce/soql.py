@@ -16,11 +16,11 @@ come from settings, checked to be API names when they are read::
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import quote_plus
+
+from connectors import cursors
 
 __all__ = [
     "chunk_literals",
@@ -147,12 +147,9 @@ def chunk_literals(
     return chunks
 
 
-_CURSOR = "sf-id"
-
-
 def encode_id_cursor(last_id: str) -> str:
     """An opaque keyset cursor: the ID of the last record on a page (``WHERE Id > it``)."""
-    return base64.urlsafe_b64encode(f"{_CURSOR}:{last_id}".encode()).decode().rstrip("=")
+    return cursors.encode("sf-id", last_id)
 
 
 def decode_id_cursor(cursor: str | None) -> str | None:
@@ -160,12 +157,7 @@ def decode_id_cursor(cursor: str | None) -> str | None:
     raises ``ValueError``."""
     if cursor is None:
         return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
-    prefix, _, value = raw.partition(":")
-    last = salesforce_id(value) if prefix == _CURSOR else None
+    last = salesforce_id(cursors.decode("sf-id", cursor))
     if last is None:
         raise ValueError(f"not a cursor from this connector: {cursor!r}")
     return last

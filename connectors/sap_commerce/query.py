@@ -13,11 +13,11 @@ a long key list is cut into chunks whose URL stays under the ``max_url_bytes`` s
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote
+
+from connectors import cursors
 
 __all__ = [
     "any_of",
@@ -123,18 +123,14 @@ def stock_filter(product_codes: Sequence[str], warehouse_codes: Sequence[str] | 
 
 def encode_cursor(offset: int) -> str:
     """An opaque cursor: the offset of the next item, so a later page may use any size."""
-    return base64.urlsafe_b64encode(f"occ:{offset}".encode()).decode().rstrip("=")
+    return cursors.encode("occ", offset)
 
 
 def decode_cursor(cursor: str | None) -> int:
     """The offset in ``cursor``; ``None`` means the start. A foreign cursor raises ``ValueError``."""
     if cursor is None:
         return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        raise ValueError(f"not a cursor from this connector: {cursor!r}") from None
-    prefix, _, number = raw.partition(":")
-    if prefix != "occ" or not number.isdigit():
+    number = cursors.decode("occ", cursor)
+    if not number.isdigit():
         raise ValueError(f"not a cursor from this connector: {cursor!r}")
     return int(number)
