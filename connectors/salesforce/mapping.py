@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from connectors.models import Address, Customer, Identity, Loyalty
+from connectors.models import utc_time as parse_time
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -71,16 +71,6 @@ class ContactFields:
 def normalise_email(value: str) -> str:
     """How e-mails are compared: trimmed, lower-cased."""
     return value.strip().lower()
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Salesforce datetimes (``2025-04-04T09:00:00.000+0000``) -> aware UTC datetime."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _text(value: Any) -> str | None:

@@ -37,6 +37,7 @@ from connectors.models import (
     SelectedOption,
     Variant,
 )
+from connectors.models import utc_time as parse_time
 
 __all__ = [
     "ORDER_ID_SEPARATOR",
@@ -106,16 +107,6 @@ def money(price: JSON | None) -> Money | None:
     if isinstance(exponent, int) and -exponent < places:
         return Money(amount.amount.quantize(Decimal(1).scaleb(-places)), amount.currency)
     return amount
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """OCC dates (``2026-03-01T10:15:00+0000``) -> aware UTC datetime."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def odata_time(value: Any) -> datetime | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from connectors.models import (
@@ -33,6 +32,7 @@ from connectors.models import (
     SelectedOption,
     Variant,
 )
+from connectors.models import utc_time as parse_time
 
 __all__ = [
     "customer",
@@ -78,16 +78,6 @@ def gid_number(value: str) -> str:
     if found is None:
         raise ValueError(f"not a Shopify GID: {value!r}")
     return found["number"]
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 ``DateTime`` as an aware UTC datetime."""
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def money(bag: Node | None) -> Money | None:
