@@ -14,7 +14,7 @@ import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
@@ -39,7 +39,6 @@ __all__ = [
     "Product",
     "SelectedOption",
     "Variant",
-    "utc_time",
 ]
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -267,15 +266,3 @@ class Page(Generic[T]):
     @property
     def has_next_page(self) -> bool:
         return self.next_cursor is not None
-
-
-def utc_time(value: str | None) -> datetime | None:
-    """An ISO 8601 date-time as vendors send it (``2026-03-01T10:15:00Z``, ``...+01:00``,
-    ``...+0000``, ``....000+0000``) -> an aware UTC datetime; one without a zone is taken
-    as UTC. ``None`` or empty text -> ``None``."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

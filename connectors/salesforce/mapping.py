@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.models import Address, Customer, Identity, Loyalty
-from connectors.models import utc_time as parse_time
+from connectors.times import utc_time as parse_time
 
 __all__ = [
     "ACCOUNT_FIELDS",

@@ -32,7 +32,7 @@ from connectors.models import (
     SelectedOption,
     Variant,
 )
-from connectors.models import utc_time as parse_time
+from connectors.times import utc_time as parse_time
 
 __all__ = [
     "customer",

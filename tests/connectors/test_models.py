@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from connectors import Money
-from connectors.models import utc_time
+from connectors.times import utc_time
 
 
 def test_money_is_decimal_with_an_iso_code() -> None:
