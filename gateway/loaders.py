@@ -52,7 +52,10 @@ __all__ = [
 ]
 
 
-class _CachedLoader(DataLoader[Any, Lookup[Any]]):
+class _CachedFetch:
+    """One connector batch method behind the entity cache: ``_load(keys)`` answers a
+    :class:`Lookup` per key, asking the connector only for what the cache lacks."""
+
     #: The connector's batch method this loader feeds, and the cache's record kind.
     method: ClassVar[str]
     kind: ClassVar[str]
@@ -60,7 +63,6 @@ class _CachedLoader(DataLoader[Any, Lookup[Any]]):
     prefix: ClassVar[str] = ""
 
     def __init__(self, connector: Connector[Any], cache: EntityCache, scope: str) -> None:
-        super().__init__(self._load)
         self._fetch = self.fetcher(connector)
         self._instance = connector.instance
         self._entities = cache
@@ -83,6 +85,14 @@ class _CachedLoader(DataLoader[Any, Lookup[Any]]):
             return [tuple(value) if type(value) is list else value for value in found]
 
         return await self._entities.load_many(self.kind, list(texts), fetch, scope=self._scope)
+
+
+class _CachedLoader(_CachedFetch, DataLoader[Any, Lookup[Any]]):
+    """A :class:`_CachedFetch` that batches the keys asked for in one tick (a DataLoader)."""
+
+    def __init__(self, connector: Connector[Any], cache: EntityCache, scope: str) -> None:
+        _CachedFetch.__init__(self, connector, cache, scope)
+        DataLoader.__init__(self, self._load)
 
 
 class ProductByIdLoader(_CachedLoader):
@@ -182,8 +192,9 @@ class Stock:
     ages: Mapping[str, float] = field(default_factory=dict)
 
 
-class _LevelsLoader(_CachedLoader):
-    """One system's stock per SKU, at all its locations (what the cache keeps)."""
+class _LevelsLoader(_CachedFetch):
+    """One system's stock per SKU, at all its locations (what the cache keeps), for the
+    batches :class:`InventoryBySkuLoader` has already gathered."""
 
     method, kind = "levels", "inventory"
 
