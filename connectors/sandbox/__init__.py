@@ -18,10 +18,13 @@ Subclasses provide the vendor's routes and the vendor's own answers for faults.
 from __future__ import annotations
 
 import asyncio
+import binascii
 import random
+from base64 import b64decode
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
@@ -31,7 +34,7 @@ from starlette.routing import BaseRoute
 
 from connectors.sandbox.retailer import Retailer, demo_retailer
 
-__all__ = ["Faults", "RecordedRequest", "Samples", "Sandbox"]
+__all__ = ["Faults", "RecordedRequest", "Samples", "Sandbox", "token_request"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -239,3 +242,18 @@ class Sandbox:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self._starlette(scope, replay, send)
+
+
+async def token_request(request: Request) -> tuple[dict[str, str], str | None, str | None]:
+    """An OAuth 2 token request's form, client ID and client secret, the credentials read
+    from the form or from HTTP Basic auth as RFC 6749 section 2.3.1 allows (Basic wins,
+    as at the vendors; undecodable Basic credentials are no credentials)."""
+    form = dict(parse_qsl((await request.body()).decode("latin-1")))
+    client_id, client_secret = form.get("client_id"), form.get("client_secret")
+    basic = request.headers.get("authorization", "")
+    if basic.lower().startswith("basic "):
+        try:
+            client_id, _, client_secret = b64decode(basic[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            client_id = client_secret = None
+    return form, client_id, client_secret

@@ -16,12 +16,9 @@ import hmac
 import re
 import secrets
 import time
-from base64 import b64decode
-from binascii import Error as Base64Error
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
 
 import orjson
 from starlette.requests import Request
@@ -31,7 +28,7 @@ from starlette.routing import BaseRoute, Route
 from connectors.models import Identity
 from connectors.salesforce.sandbox.seed import State, build_state, record_id
 from connectors.salesforce.sandbox.soql import SCHEMA, Path, Query, SoqlError, parse
-from connectors.sandbox import Samples, Sandbox
+from connectors.sandbox import Samples, Sandbox, token_request
 
 __all__ = ["SalesforceSandbox"]
 
@@ -178,14 +175,7 @@ class SalesforceSandbox(Sandbox):
     # -- OAuth -----------------------------------------------------------------------
 
     async def _token(self, request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode("latin-1")))
-        client_id, client_secret = form.get("client_id"), form.get("client_secret")
-        basic = request.headers.get("authorization", "")
-        if basic.lower().startswith("basic "):
-            try:
-                client_id, _, client_secret = b64decode(basic[6:]).decode().partition(":")
-            except (Base64Error, UnicodeDecodeError):
-                client_id = client_secret = None
+        form, client_id, client_secret = await token_request(request)
         if form.get("grant_type") != "client_credentials":
             return _oauth_error("unsupported_grant_type", "grant type not supported")
         if client_id != self.client_id:

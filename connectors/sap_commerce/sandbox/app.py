@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from base64 import b64decode
-from binascii import Error as Base64Error
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 import orjson
 from starlette.requests import Request
@@ -27,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from connectors.models import LocationKind
-from connectors.sandbox import Samples, Sandbox
+from connectors.sandbox import Samples, Sandbox, token_request
 from connectors.sap_commerce.sandbox import fields as occ_fields
 from connectors.sap_commerce.sandbox.odata import (
     ODataError,
@@ -295,14 +293,7 @@ class SapCommerceSandbox(Sandbox):
     # -- OAuth -----------------------------------------------------------------------
 
     async def _token(self, request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode("latin-1")))
-        client_id, client_secret = form.get("client_id"), form.get("client_secret")
-        basic = request.headers.get("authorization", "")
-        if basic.lower().startswith("basic "):
-            try:
-                client_id, _, client_secret = b64decode(basic[6:]).decode().partition(":")
-            except (Base64Error, UnicodeDecodeError):
-                client_id = client_secret = None
+        form, client_id, client_secret = await token_request(request)
         grant = form.get("grant_type")
         if client_id != self.client_id or client_secret != self.client_secret:
             return _json(
