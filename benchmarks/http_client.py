@@ -32,6 +32,7 @@ import httpx
 import orjson
 import uvloop
 
+from benchmarks.serve import serve_on_loopback
 from gateway.http import AiohttpTransport, build_client
 
 BODY = orjson.dumps(
@@ -71,21 +72,7 @@ async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 def _serve() -> None:
     """Child process: listen on a free loopback port, print it, serve until killed."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(
-        _app,
-        loop="uvloop",
-        http="httptools",
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        backlog=1024,
-    )
-    print(sock.getsockname()[1], flush=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_on_loopback(_app, backlog=1024)
 
 
 @contextlib.contextmanager

@@ -17,13 +17,13 @@ any load test. ``--latency-ms`` delays every answer (the sandbox's ``latency`` f
 from __future__ import annotations
 
 import argparse
-import socket
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
 
+from benchmarks.serve import serve_on_loopback
 from connectors.registry import load_connector, load_sandbox
 from connectors.sandbox import Sandbox
 
@@ -96,7 +96,6 @@ def build_sandbox(name: str, latency_ms: float = 0.0) -> Sandbox:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import uvicorn
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("name", help="shopify, sap_commerce, odoo or salesforce")
@@ -106,21 +105,7 @@ def main(argv: list[str] | None = None) -> None:
 
     sandbox = build_sandbox(args.name, args.latency_ms)
     app = CallRecorder(sandbox.app, after=sandbox.requests.clear)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http="httptools",
-        interface="asgi3",
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        backlog=2048,
-    )
-    print(sock.getsockname()[1], flush=True)
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_on_loopback(app, args.port)
 
 
 if __name__ == "__main__":
