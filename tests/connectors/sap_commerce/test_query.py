@@ -32,4 +32,9 @@ def test_a_long_filter_keeps_its_spaces_escaped() -> None:
     sent = query_string([("$filter", codes), ("$top", 100)])
     assert " " not in sent
     assert sent.endswith("&$top=100")
+
+
+def test_terms_are_cut_into_runs_that_fit_the_budget() -> None:
     assert chunk_terms(["A1", "B2", "C3"], budget=4) == [["A1", "B2"], ["C3"]]
+    # A term dearer than the budget travels alone rather than being dropped.
+    assert chunk_terms(["A1", "LONGER", "B2"], budget=4) == [["A1"], ["LONGER"], ["B2"]]
