@@ -243,19 +243,20 @@ class _Levels:
 
 class _Spreads:
     """A fragment's measure, computed once per walk and reused at every spread. An unknown
-    fragment, or a spread that closes a cycle, measures 0: the spec's rules reject both."""
+    fragment, or a spread that closes a cycle, measures 0: the spec's rules reject both.
 
-    def __init__(
-        self,
-        fragments: Mapping[str, FragmentDefinitionNode],
-        measure: Callable[[FragmentDefinitionNode], int],
-    ) -> None:
+    A base class rather than a helper holding ``self.fragment``: a bound method kept on
+    the measure is a reference cycle, left for the garbage collector on every request."""
+
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
         self._fragments = fragments
-        self._measure = measure
         self._known: dict[str, int] = {}
         self._open: set[str] = set()
 
-    def __call__(self, name: str) -> int:
+    def fragment(self, node: FragmentDefinitionNode) -> int:
+        raise NotImplementedError
+
+    def spread(self, name: str) -> int:
         known = self._known.get(name)
         if known is not None:
             return known
@@ -264,18 +265,18 @@ class _Spreads:
             return 0
         self._open.add(name)
         try:
-            value = min(self._measure(fragment), _CAP)
+            value = min(self.fragment(fragment), _CAP)
         finally:
             self._open.discard(name)
         self._known[name] = value
         return value
 
 
-class _Measure:
+class _Measure(_Spreads):
     """Depth, alias, root-field and directive counts: no types needed."""
 
     def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
-        self.spread = _Spreads(fragments, self.fragment)
+        super().__init__(fragments)
         self.levels = _Levels()
 
     def definition(self, node: Definition) -> int:
@@ -369,7 +370,7 @@ class _Directives(_Measure):
             return count
 
 
-class _Cost:
+class _Cost(_Spreads):
     """Static cost (see the module docstring). ``variables`` are the request's values, as
     sent, and ``defaults`` the operation's defaults for them; ``variables=None`` means not
     known yet, and every variable then counts at its least."""
@@ -386,7 +387,7 @@ class _Cost:
         self.default_list_size = default_list_size
         self.variables = variables
         self.defaults = defaults or {}
-        self.spread = _Spreads(fragments, self.fragment)
+        super().__init__(fragments)
         self.levels = _Levels()
 
     def definition(self, node: Definition) -> int:

@@ -95,10 +95,19 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             self._fill(plan, self.root_value, None, self._data)
         except GraphQLError as error:  # a non-null root field failed
             self.collected_errors.add(error, None)
-            return self.build_response(None)
+            return self._respond(None)
         if not self._pending:
-            return self.build_response(self._data)
+            return self._respond(self._data)
         return self._drive()
+
+    def _respond(self, data: dict[str, Any] | None) -> Any:
+        response = self.build_response(data)
+        # graphql-core keeps its helpers for resolvers as methods bound to the context: a
+        # reference cycle that would leave the context, and the loaders and records it
+        # reaches, to the garbage collector. A planned execution is over here, so the
+        # cycle is broken and all of it goes as soon as the request does.
+        self.__dict__.pop("async_helpers", None)
+        return response
 
     # -- planning ------------------------------------------------------------------------
 
@@ -317,7 +326,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     self.collected_errors.add(located, path)
                     out[f.key] = None
             pending = self._pending
-        return self.build_response(self._data)
+        return self._respond(self._data)
 
     def _null_parent(self, error: GraphQLError, path: Path) -> None:
         """A non-null field at ``path`` failed after its object was already placed in the
