@@ -95,12 +95,24 @@ async def _serve_all(main: uvicorn.Server, helpers: Sequence[uvicorn.Server]) ->
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+#: Allocations between young collections, and young (then middle) collections between
+#: older ones.
+_GC_THRESHOLDS = (5000, 50, 100)
+
+
 def _run(coro: Any) -> None:
     # Everything imported and built so far lives as long as the process: keep it out of
     # the collector's generations, so full collections stay short (parsed documents are
     # cyclic garbage, and a collection over the whole heap paused requests for 30-110 ms).
     gc.collect()
     gc.freeze()
+    # A request leaves no reference cycles (tests/gateway/test_reference_cycles.py), so
+    # the collector finds next to nothing, yet at CPython's default thresholds (700, 10,
+    # 10) it ran every few hundred allocations over the objects of every request in
+    # flight: 1.7-2.0 ms of a cold listing's 6-7 ms under load. Collecting less often
+    # lets most of a request's objects go by reference counting before any collection
+    # sees them (0.3-0.5 ms a listing, docs/performance.md).
+    gc.set_threshold(*_GC_THRESHOLDS)
     if sys.platform != "win32":
         import uvloop
 
