@@ -26,7 +26,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import orjson
 from graphql import GraphQLError, GraphQLSyntaxError, parse
@@ -136,6 +136,20 @@ class ResponseNotes(Protocol):
 def anonymous(request: Request) -> Principal:
     """The default :data:`Authenticate`: everyone is anonymous, keyed by address."""
     return Principal.anonymous(request.client.host if request.client else "unknown")
+
+
+_CONFORMING: dict[tuple[type, type], bool] = {}
+
+
+def _conforms(value: object, protocol: type) -> bool:
+    """``isinstance(value, protocol)``, asked once per class: against a runtime-checkable
+    Protocol it looks up every member in Python, on every request otherwise. A data
+    layer's instances all have their class's members."""
+    key = (type(value), protocol)
+    found = _CONFORMING.get(key)
+    if found is None:
+        found = _CONFORMING[key] = isinstance(value, protocol)
+    return found
 
 
 async def _resolve(value: T | Awaitable[T]) -> T:
@@ -393,13 +407,15 @@ class GraphQLEndpoint:
         # Every error leaves in its coded, client-safe form: parse and validation errors,
         # back-end failures and bugs alike (the log already has the originals).
         formatted: list[Any] = [self.error_formatter(error).formatted for error in errors]
-        notes = context.data
-        if isinstance(notes, ResponseNotes) and notes.problems:
+        notes = (
+            cast(ResponseNotes, context.data) if _conforms(context.data, ResponseNotes) else None
+        )
+        if notes is not None and notes.problems:
             formatted.extend(notes.problems)
         if formatted:
             body["errors"] = formatted
         extensions = dict(result.extensions or {})
-        if isinstance(notes, ResponseNotes) and notes.stale:
+        if notes is not None and notes.stale:
             extensions["stale"] = notes.stale
         if extensions:
             body["extensions"] = extensions
@@ -437,4 +453,4 @@ def _keepable_for(context: GraphContext) -> float:
     if context.extras.get(OPERATION_TYPE) is not OperationType.QUERY:
         return 0.0
     data = context.data
-    return data.response_ttl() if isinstance(data, CacheableAnswer) else 0.0
+    return cast(CacheableAnswer, data).response_ttl() if _conforms(data, CacheableAnswer) else 0.0
