@@ -441,7 +441,7 @@ def _pure_list(item: Complete, nonnull: bool) -> Complete:
             if nonnull:
                 raise _Impure
             return None
-        if isinstance(values, (str, bytes, Mapping)):
+        if values.__class__ is not list and isinstance(values, (str, bytes, Mapping)):
             raise _Impure
         return [item(value) for value in values]
 
