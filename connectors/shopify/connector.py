@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
@@ -57,6 +58,16 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def _chunks(values: Sequence[T], size: int) -> list[Sequence[T]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+@dataclass
+class _FirstLevels:
+    """An inventory item found by a stock search: its first page of levels, as sent and
+    mapped."""
+
+    item_id: str
+    page: Node
+    levels: list[InventoryLevel]
 
 
 class ShopifyConnector(Connector[ShopifySettings]):
@@ -496,41 +507,64 @@ class ShopifyConnector(Connector[ShopifySettings]):
 
     async def _levels_everywhere(self, skus: list[str]) -> dict[str, list[InventoryLevel]]:
         """Stock at every location, paging further for items stocked in many places."""
+        asked = set(skus)
         searches = await self._all(
             [
-                self._paced_pages(
-                    2 + len(chunk) * queries.LEVELS_VARIANT_COST,
-                    queries.INVENTORY_LEVELS_QUERY,
-                    {"first": len(chunk), "query": queries.any_of("sku", chunk)},
-                    lambda data: data["productVariants"],
-                )
+                (cost, self._first_levels(chunk, asked, cost))
                 for chunk in _chunks(skus, queries.SKUS_PER_LEVELS_QUERY)
+                for cost in [2 + len(chunk) * queries.LEVELS_VARIANT_COST]
             ]
         )
-        items: dict[str, Node] = {}
-        asked = set(skus)
-        with self._reading():
-            for nodes, _ in searches:
-                for node in nodes:
-                    sku = node.get("sku") or ""
-                    if sku in asked and sku not in items:
-                        items[sku] = node["inventoryItem"]
-            firsts = {item["id"]: item["inventoryLevels"] for item in items.values()}
+        items: dict[str, _FirstLevels] = {}
+        for found in searches:  # in order: a SKU two searches match keeps the first's item
+            for sku, item in found.items():
+                items.setdefault(sku, item)
+        unfinished = {
+            item.item_id: item.page
+            for item in items.values()
+            if item.page["pageInfo"]["hasNextPage"]
+        }
+        if not unfinished:
+            return {sku: item.levels for sku, item in items.items()}
         level_nodes = await self._rest_of(
-            firsts,
+            unfinished,
             queries.more_levels_query,
             queries.MORE_LEVELS_COST,
             "item",
             "inventoryLevels",
         )
         with self._reading():
-            return {
-                sku: [
-                    mapping.inventory_level(sku, level, source=self.instance)
-                    for level in level_nodes[item["id"]]
-                ]
-                for sku, item in items.items()
-            }
+            for sku, item in items.items():
+                later = level_nodes.get(item.item_id, ())[len(item.page["nodes"]) :]
+                item.levels.extend(
+                    mapping.inventory_level(sku, level, source=self.instance) for level in later
+                )
+        return {sku: item.levels for sku, item in items.items()}
+
+    async def _first_levels(
+        self, chunk: Sequence[str], asked: set[str], cost: int
+    ) -> dict[str, _FirstLevels]:
+        """One search's items and their first page of levels, mapped as soon as it arrives:
+        while Shopify answers the other searches, not after the last."""
+        nodes, _ = await self._pages(
+            queries.INVENTORY_LEVELS_QUERY,
+            {"first": len(chunk), "query": queries.any_of("sku", chunk)},
+            lambda data: data["productVariants"],
+            cost=cost,
+        )
+        items: dict[str, _FirstLevels] = {}
+        with self._reading():
+            for node in nodes:
+                sku = node.get("sku") or ""
+                if sku in asked and sku not in items:
+                    item = node["inventoryItem"]
+                    page = item["inventoryLevels"]
+                    levels = [
+                        mapping.inventory_level(sku, level, source=self.instance)
+                        for level in page["nodes"]
+                    ]
+                    items[sku] = _FirstLevels(item["id"], page, levels)
+        return items
 
     async def _rest_of(
         self,
