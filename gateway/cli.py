@@ -97,7 +97,10 @@ async def _serve_all(main: uvicorn.Server, helpers: Sequence[uvicorn.Server]) ->
 
 #: Allocations between young collections, and young (then middle) collections between
 #: older ones.
-_GC_THRESHOLDS = (5000, 50, 100)
+#: (700, 10, 10) is CPython's. The older generations keep a near-default rhythm, so that
+#: the cycles error paths make (an exception kept beside the frames that raised it) are
+#: still freed within seconds.
+_GC_THRESHOLDS = (5000, 20, 10)
 
 
 def _run(coro: Any) -> None:
@@ -109,9 +112,9 @@ def _run(coro: Any) -> None:
     # A request leaves no reference cycles (tests/gateway/test_reference_cycles.py), so
     # the collector finds next to nothing, yet at CPython's default thresholds (700, 10,
     # 10) it ran every few hundred allocations over the objects of every request in
-    # flight: 1.7-2.0 ms of a cold listing's 6-7 ms under load. Collecting less often
-    # lets most of a request's objects go by reference counting before any collection
-    # sees them (0.3-0.5 ms a listing, docs/performance.md).
+    # flight: 1.7-2.0 ms of a cold listing's 6-7 ms under load. Collecting young objects
+    # less often lets most of a request's go by reference counting before a collection
+    # sees them (0.5-0.8 ms a listing, docs/performance.md).
     gc.set_threshold(*_GC_THRESHOLDS)
     if sys.platform != "win32":
         import uvloop
