@@ -63,11 +63,12 @@ def _chunks(values: Sequence[T], size: int) -> list[Sequence[T]]:
 @dataclass
 class _FirstLevels:
     """An inventory item found by a stock search: its first page of levels, as sent and
-    mapped."""
+    mapped, and whether more pages follow."""
 
     item_id: str
     page: Node
     levels: list[InventoryLevel]
+    more: bool
 
 
 class ShopifyConnector(Connector[ShopifySettings]):
@@ -519,26 +520,21 @@ class ShopifyConnector(Connector[ShopifySettings]):
         for found in searches:  # in order: a SKU two searches match keeps the first's item
             for sku, item in found.items():
                 items.setdefault(sku, item)
-        unfinished = {
-            item.item_id: item.page
-            for item in items.values()
-            if item.page["pageInfo"]["hasNextPage"]
-        }
-        if not unfinished:
-            return {sku: item.levels for sku, item in items.items()}
-        level_nodes = await self._rest_of(
-            unfinished,
-            queries.more_levels_query,
-            queries.MORE_LEVELS_COST,
-            "item",
-            "inventoryLevels",
-        )
-        with self._reading():
-            for sku, item in items.items():
-                later = level_nodes.get(item.item_id, ())[len(item.page["nodes"]) :]
-                item.levels.extend(
-                    mapping.inventory_level(sku, level, source=self.instance) for level in later
-                )
+        unfinished = {sku: item for sku, item in items.items() if item.more}
+        if unfinished:
+            level_nodes = await self._rest_of(
+                {item.item_id: item.page for item in unfinished.values()},
+                queries.more_levels_query,
+                queries.MORE_LEVELS_COST,
+                "item",
+                "inventoryLevels",
+            )
+            with self._reading():
+                for sku, item in unfinished.items():
+                    later = level_nodes[item.item_id][len(item.levels) :]  # after the first
+                    item.levels.extend(
+                        mapping.inventory_level(sku, level, source=self.instance) for level in later
+                    )
         return {sku: item.levels for sku, item in items.items()}
 
     async def _first_levels(
@@ -563,7 +559,8 @@ class ShopifyConnector(Connector[ShopifySettings]):
                         mapping.inventory_level(sku, level, source=self.instance)
                         for level in page["nodes"]
                     ]
-                    items[sku] = _FirstLevels(item["id"], page, levels)
+                    more = bool(page["pageInfo"]["hasNextPage"])
+                    items[sku] = _FirstLevels(item["id"], page, levels, more)
         return items
 
     async def _rest_of(

@@ -280,3 +280,33 @@ async def test_requests_are_what_shopify_expects(anyio_backend: str) -> None:
     assert request.headers["x-shopify-access-token"] == "shpat_test_token"
     assert request.headers["content-type"] == "application/json"
     assert orjson.loads(request.content) == {"query": queries.PING_QUERY, "variables": {}}
+
+
+@pytest.mark.anyio
+async def test_a_stock_answer_without_page_info_is_an_unexpected_response(
+    anyio_backend: str,
+) -> None:
+    level = {
+        "location": {"id": "gid://shopify/Location/1"},
+        "quantities": [{"name": "available", "quantity": 3}],
+        "updatedAt": "2026-11-23T08:00:00Z",
+    }
+    item = {"id": "gid://shopify/InventoryItem/1", "inventoryLevels": {"nodes": [level]}}
+    router = shopify_router()
+    router["graphql"].respond(
+        200,
+        content=orjson.dumps(
+            {
+                "data": {
+                    "productVariants": {
+                        "nodes": [{"sku": "SKU-1", "inventoryItem": item}],
+                        "pageInfo": {"hasNextPage": False, "endCursor": None},
+                    }
+                }
+            }
+        ),
+    )
+    async with routed(router) as connector:
+        with pytest.raises(UnexpectedResponse) as caught:
+            await connector.levels(["SKU-1"])
+    assert "KeyError" in str(caught.value)
