@@ -95,11 +95,10 @@ async def _serve_all(main: uvicorn.Server, helpers: Sequence[uvicorn.Server]) ->
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-#: Allocations between young collections, and young (then middle) collections between
-#: older ones.
-#: (700, 10, 10) is CPython's. The older generations keep a near-default rhythm, so that
-#: the cycles error paths make (an exception kept beside the frames that raised it) are
-#: still freed within seconds.
+#: gc.set_threshold's: allocations between young collections, then collections of each
+#: generation between collections of the next (CPython's are 700, 10, 10). The older
+#: generations keep about their default rhythm, so that the cycles error paths still make
+#: (an exception kept beside the frames that raised it) are freed within seconds.
 _GC_THRESHOLDS = (5000, 20, 10)
 
 

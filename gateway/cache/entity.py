@@ -213,8 +213,8 @@ class EntityCache:
 
     ``policies`` maps each record kind to its :class:`CachePolicy`. ``clock`` is wall time
     in seconds (tests inject one). ``on_lookup(kind, outcome, count)`` says, for metrics,
-    how many distinct keys a lookup found with each outcome. Closing the cache cancels background refreshes and closes
-    the backend.
+    how many distinct keys a lookup found with each outcome. Closing the cache cancels
+    background refreshes and closes the backend.
     """
 
     def __init__(
