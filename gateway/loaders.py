@@ -229,6 +229,17 @@ class _LevelsLoader(_CachedFetch):
                 raise
         return found
 
+    def fetched(self, sku: str) -> Lookup[Any] | None:
+        """``sku``'s lookup if a batch already fetched it, else ``None`` (not asked yet,
+        still in flight, or failed: :meth:`lookups` asks again)."""
+        entry = self._batches.get(sku)
+        if entry is None:
+            return None
+        batch, position = entry
+        if not batch.done() or batch.cancelled() or batch.exception() is not None:
+            return None
+        return batch.result()[position]
+
 
 class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
     """Stock per SKU from every inventory system, unioned by (sku, location).
@@ -254,38 +265,62 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
         #: The inventory systems asked, by instance name.
         self.systems = [instance for instance, _ in self._systems]
 
+    async def fetch_ahead(self, skus: Sequence[str]) -> None:
+        """Fetch ``skus``' stock from every system now, so :meth:`fetched` can answer for
+        them without waiting. Raises nothing: a system that fails is reported, and asked
+        again, by whoever reads the SKU's stock (through :meth:`load`)."""
+        skus = list(dict.fromkeys(skus))
+        await asyncio.gather(
+            *(loader.lookups(skus) for _, loader in self._systems), return_exceptions=True
+        )
+
+    def fetched(self, key: InventoryKey) -> Stock | None:
+        """What :meth:`load` would answer for ``key``, if every system's levels for its
+        SKU are already here (:meth:`fetch_ahead`); ``None`` if any must still be asked."""
+        sku, scope = key
+        lookups = []
+        for _, loader in self._systems:
+            found = loader.fetched(sku)
+            if found is None:
+                return None
+            lookups.append(found)
+        return self._stock(scope, lookups)
+
     async def _load(self, keys: Sequence[InventoryKey]) -> list[Stock]:
         skus = list(dict.fromkeys(sku for sku, _ in keys))
         position = {sku: i for i, sku in enumerate(skus)}
         answers = await asyncio.gather(*(loader.lookups(skus) for _, loader in self._systems))
-        stocks = []
+        return [
+            self._stock(scope, [lookups[position[sku]] for lookups in answers])
+            for sku, scope in keys
+        ]
+
+    def _stock(self, scope: frozenset[LocationRef] | None, lookups: list[Lookup[Any]]) -> Stock:
+        """One SKU's :class:`Stock` from each system's lookup (in ``_systems`` order)."""
+        union: dict[LocationRef, InventoryLevel] = {}
+        levels: list[InventoryLevel] = []
+        failures: list[ConnectorError] = []
+        ages: dict[str, float] = {}
         aliases = self._aliases
-        for sku, scope in keys:
-            union: dict[LocationRef, InventoryLevel] = {}
-            levels: list[InventoryLevel] = []
-            failures: list[ConnectorError] = []
-            ages: dict[str, float] = {}
-            for (instance, _), lookups in zip(self._systems, answers, strict=True):
-                lookup = lookups[position[sku]]
-                if lookup.error is not None:
-                    failures.append(lookup.error)
+        for (instance, _), lookup in zip(self._systems, lookups, strict=True):
+            if lookup.error is not None:
+                failures.append(lookup.error)
+                continue
+            if lookup.outcome == "stale_if_error" and lookup.age is not None:
+                ages[instance] = lookup.age
+            found = lookup.value or ()
+            if not aliases and scope is None:
+                # Locations carry their system's name, so without aliases two systems
+                # never name one place: the union is the concatenation.
+                levels.extend(found)
+                continue
+            for level in found:
+                place = aliases.get(level.location, level.location)
+                if scope is not None and place not in scope:
                     continue
-                if lookup.outcome == "stale_if_error" and lookup.age is not None:
-                    ages[instance] = lookup.age
-                found = lookup.value or ()
-                if not aliases and scope is None:
-                    # Locations carry their system's name, so without aliases two systems
-                    # never name one place: the union is the concatenation.
-                    levels.extend(found)
-                    continue
-                for level in found:
-                    place = aliases.get(level.location, level.location)
-                    if scope is not None and place not in scope:
-                        continue
-                    union.setdefault(place, _at(level, place))
-            levels.extend(union.values())
-            stocks.append(Stock(levels, tuple(failures), ages))
-        return stocks
+                union.setdefault(place, _at(level, place))
+        levels.extend(union.values())
+        return Stock(levels, tuple(failures), ages)
 
     batch_load_fn = _load  # see _CachedLoader
 

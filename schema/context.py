@@ -52,18 +52,32 @@ class Notice:
 
 
 class DataAccess(Protocol):
-    async def product(self, id: GlobalId, *, at: Path | None = None) -> Product | None: ...
+    async def product(
+        self, id: GlobalId, *, at: Path | None = None, with_stock: bool = False
+    ) -> Product | None:
+        """``with_stock``: the caller will read every variant's stock and its locations,
+        so they are fetched now, beside the product (see :meth:`inventory_now`)."""
+        ...
 
-    async def product_by_handle(self, handle: str, *, at: Path | None = None) -> Product | None: ...
+    async def product_by_handle(
+        self, handle: str, *, at: Path | None = None, with_stock: bool = False
+    ) -> Product | None: ...
 
     async def product_of(self, variant: Variant, *, at: Path | None = None) -> Product | None:
         """The product a variant belongs to."""
         ...
 
     async def products(
-        self, *, first: int, after: str | None, query: str | None, at: Path | None = None
+        self,
+        *,
+        first: int,
+        after: str | None,
+        query: str | None,
+        at: Path | None = None,
+        with_stock: bool = False,
     ) -> Page[Product]:
-        """A page of the catalog; ``after`` is a ``next_cursor`` this method returned."""
+        """A page of the catalog; ``after`` is a ``next_cursor`` this method returned.
+        ``with_stock`` as for :meth:`product`."""
         ...
 
     async def variant(
@@ -95,6 +109,19 @@ class DataAccess(Protocol):
         system that fails is reported at ``at`` and the others' levels still returned.
         ``with_places``: :meth:`places` will be asked for these levels (so the locations
         may be fetched beside the stock)."""
+        ...
+
+    def inventory_now(
+        self, sku: str, location_ids: Sequence[GlobalId] | None = None, *, at: Path | None = None
+    ) -> list[InventoryLevel] | None:
+        """What :meth:`inventory` would answer, if it is at hand without waiting (fetched
+        ahead ``with_stock``), reported the same way; ``None`` if it must be fetched."""
+        ...
+
+    def places_now(
+        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
+    ) -> list[Location | None] | None:
+        """What :meth:`places` would answer, if at hand without waiting; else ``None``."""
         ...
 
     async def customer(self, id: GlobalId, *, at: Path | None = None) -> Customer | None: ...

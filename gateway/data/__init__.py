@@ -13,13 +13,12 @@ cache because their owner failed, with their ages).
 from __future__ import annotations
 
 from gateway.data.catalog import CatalogData
-from gateway.data.inventory import InventoryData
 from gateway.data.orders import OrderData
 
 __all__ = ["GatewayData"]
 
 
-class GatewayData(CatalogData, InventoryData, OrderData):
+class GatewayData(CatalogData, OrderData):
     """:class:`schema.context.DataAccess` for one request, as one principal.
 
     Customer data is row-level: a customer session sees only its own customer and orders,

@@ -44,9 +44,11 @@ class RequestData:
         self._me: asyncio.Future[Customer | None] | None = None
         self._loaders: dict[tuple[Callable[..., Any], str], DataLoader[Any, Any]] = {}
         self._inventory: InventoryBySkuLoader | None = None
-        #: Each inventory system's locations by external id, and the systems that failed.
+        #: Each inventory system's locations by external id, the systems that failed, and
+        #: those served stale: (the connector, seconds since its locations were fetched).
         self._place_indexes: dict[str, dict[str, Location]] = {}
         self._place_failures: dict[str, ConnectorError] = {}
+        self._place_ages: dict[str, tuple[str, float]] = {}
         self._place_tasks: dict[str, asyncio.Future[None]] = {}
         #: The cached record kinds this request read, and whether it read anything private
         #: (what decides whether its answer may be kept: ``response_ttl``).

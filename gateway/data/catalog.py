@@ -20,7 +20,7 @@ from connectors.models import (
     Product,
     Variant,
 )
-from gateway.data.base import RequestData
+from gateway.data.inventory import InventoryData
 from gateway.loaders import (
     ListingRequest,
     ProductByHandleLoader,
@@ -33,7 +33,10 @@ from schema.ids import GlobalId
 __all__ = ["CatalogData"]
 
 
-class CatalogData(RequestData):
+class CatalogData(InventoryData):
+    """The catalog, priced; with ``with_stock``, its variants' stock is fetched beside the
+    price authority's call instead of after the products are returned."""
+
     def _catalog(self) -> Connector[Any]:
         return self._gateway.serving(Capability.CATALOG)[0]
 
@@ -83,22 +86,44 @@ class CatalogData(RequestData):
             for p in products
         ]
 
-    async def _one_priced(self, product: Product | None, at: Path | None) -> Product | None:
-        return None if product is None else (await self._priced([product], at))[0]
+    async def _finished(
+        self, products: Sequence[Product], at: Path | None, with_stock: bool
+    ) -> list[Product]:
+        """``products`` priced and, ``with_stock``, their variants' stock fetched at once."""
+        if not with_stock or not products:
+            return await self._priced(products, at)
+        skus = [v.sku for p in products for v in p.variants]
+        stock = asyncio.ensure_future(self._fetch_stock_ahead(skus))
+        try:
+            priced = await self._priced(products, at)
+        except BaseException:
+            stock.cancel()
+            raise
+        await stock
+        return priced
 
-    async def product(self, id: GlobalId, *, at: Path | None = None) -> Product | None:
+    async def _one(
+        self, product: Product | None, at: Path | None, with_stock: bool
+    ) -> Product | None:
+        return None if product is None else (await self._finished([product], at, with_stock))[0]
+
+    async def product(
+        self, id: GlobalId, *, at: Path | None = None, with_stock: bool = False
+    ) -> Product | None:
         connector = self._gateway.owner(id.source, Capability.CATALOG)
         if connector is None:
             return None
         loader = self._loader(ProductByIdLoader, connector)
         found = await self._get(loader, id.external_id, connector.instance, at)
-        return await self._one_priced(found, at)
+        return await self._one(found, at, with_stock)
 
-    async def product_by_handle(self, handle: str, *, at: Path | None = None) -> Product | None:
+    async def product_by_handle(
+        self, handle: str, *, at: Path | None = None, with_stock: bool = False
+    ) -> Product | None:
         connector = self._catalog()
         loader = self._loader(ProductByHandleLoader, connector)
         found = await self._get(loader, handle, connector.instance, at)
-        return await self._one_priced(found, at)
+        return await self._one(found, at, with_stock)
 
     async def product_of(self, variant: Variant, *, at: Path | None = None) -> Product | None:
         return await self.product(
@@ -106,7 +131,13 @@ class CatalogData(RequestData):
         )
 
     async def products(
-        self, *, first: int, after: str | None, query: str | None, at: Path | None = None
+        self,
+        *,
+        first: int,
+        after: str | None,
+        query: str | None,
+        at: Path | None = None,
+        with_stock: bool = False,
     ) -> Page[Product]:
         # A page is cached whole with the owner's cursor (``listing``): the next page's
         # cursor stays the owner's, valid as long as the owner honours it.
@@ -114,7 +145,7 @@ class CatalogData(RequestData):
         loader = self._loader(ProductPageLoader, catalog)
         page = await self._get(loader, ListingRequest(first, after, query), catalog.instance, at)
         assert page is not None  # an owner always answers a page, if an empty one
-        return replace(page, items=await self._priced(page.items, at))
+        return replace(page, items=await self._finished(page.items, at, with_stock))
 
     async def variant(
         self, sku: str, *, source: str | None = None, at: Path | None = None

@@ -75,13 +75,31 @@ class InventoryData(RequestData):
         indexes = self._place_indexes
         sources = {level.location.source for level in levels}
         # Every variant on a page asks at once: the first asks each system, the rest wait.
-        loading = [self._indexing(source, at) for source in sources if source not in indexes]
+        loading = [self._indexing(source) for source in sources if source not in indexes]
         for task in loading:  # started together; awaited in turn, cheaper than gather
             await task
+        return self._placed(levels, sources, at)
+
+    def places_now(
+        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
+    ) -> list[Location | None] | None:
+        sources = {level.location.source for level in levels}
+        for source in sources:
+            if source not in self._place_indexes and source not in self._place_failures:
+                return None
+        return self._placed(levels, sources, at)
+
+    def _placed(
+        self, levels: Sequence[InventoryLevel], sources: set[str], at: Path | None
+    ) -> list[Location | None]:
         for source in sources:
             failure = self._place_failures.get(source)
             if failure is not None:
                 self._problem(failure, at)
+            aged = self._place_ages.get(source)
+            if aged is not None:
+                self._stale(*aged, at)
+        indexes = self._place_indexes
         empty: dict[str, Location] = {}
         # Keyed by external id within a system: a str caches its hash, a LocationRef
         # (a dataclass) hashes in Python on every lookup.
@@ -89,25 +107,55 @@ class InventoryData(RequestData):
             indexes.get((ref := lv.location).source, empty).get(ref.external_id) for lv in levels
         ]
 
-    def _indexing(self, source: str, at: Path | None) -> asyncio.Future[None]:
+    def _indexing(self, source: str) -> asyncio.Future[None]:
         task = self._place_tasks.get(source)
         if task is None:
-            task = self._place_tasks[source] = asyncio.ensure_future(self._index(source, at))
+            task = self._place_tasks[source] = asyncio.ensure_future(self._index(source))
         return task
 
-    async def _index(self, source: str, at: Path | None) -> None:
+    async def _index(self, source: str) -> None:
+        """Index ``source``'s locations, noting (for :meth:`_placed` to report where they
+        are shown) whether the system failed or its locations are served stale."""
         owner = self._gateway.owner(source, Capability.INVENTORY)
         if owner is None:
             self._place_indexes[source] = {}
             return
-        try:
-            found = await self._locations_of(owner, at)
-        except ConnectorError as exc:
-            self._place_failures[source] = exc
+        lookup = await self._loader(LocationsBySystemLoader, owner).load("all")
+        if lookup.error is not None:
+            self._place_failures[source] = lookup.error
             return
+        if lookup.outcome == "stale_if_error" and lookup.age is not None:
+            self._place_ages[source] = (owner.instance, lookup.age)
         self._place_indexes[source] = {
-            location.external_id: location for location in found if location.source == source
+            location.external_id: location
+            for location in lookup.value or ()
+            if location.source == source
         }
+
+    def _stock_loader(self) -> InventoryBySkuLoader:
+        self._kinds_read.add(InventoryBySkuLoader.kind)
+        if self._inventory is None:
+            self._inventory = InventoryBySkuLoader(
+                self._gateway.serving(Capability.INVENTORY),
+                self._cache,
+                aliases=self._gateway.location_aliases,
+            )
+        return self._inventory
+
+    def _index_places(self) -> None:
+        """Start fetching every inventory system's locations (each once a request)."""
+        systems = self._stock_loader().systems
+        if len(self._place_tasks) < len(systems):
+            for system in systems:
+                self._indexing(system)
+
+    async def _fetch_stock_ahead(self, skus: Sequence[str]) -> None:
+        """Fetch ``skus``' stock and every inventory system's locations now, for a caller
+        that will read them all: :meth:`inventory_now` and :meth:`places_now` then answer
+        without waiting. Reports nothing; the fields that read the stock do."""
+        self._index_places()
+        await self._stock_loader().fetch_ahead(skus)
+        await asyncio.gather(*self._place_tasks.values(), return_exceptions=True)
 
     async def inventory(
         self,
@@ -120,22 +168,22 @@ class InventoryData(RequestData):
         """``sku``'s stock at every location (or at ``location_ids``). ``with_places``: the
         caller will ask :meth:`places` for these levels, so every inventory system's
         locations are fetched now, beside the stock, instead of after it."""
-        self._kinds_read.add(InventoryBySkuLoader.kind)
-        if self._inventory is None:
-            self._inventory = InventoryBySkuLoader(
-                self._gateway.serving(Capability.INVENTORY),
-                self._cache,
-                aliases=self._gateway.location_aliases,
-            )
-        if with_places and len(self._place_tasks) < len(self._inventory.systems):
-            for system in self._inventory.systems:
-                self._indexing(system, at)
-        scope = (
-            None
-            if location_ids is None
-            else frozenset(LocationRef(gid.source, gid.external_id) for gid in location_ids)
-        )
-        stock: Stock = await self._inventory.load((sku, scope))
+        loader = self._stock_loader()
+        if with_places:
+            self._index_places()
+        stock: Stock = await loader.load((sku, _scope(location_ids)))
+        return self._levels(stock, at)
+
+    def inventory_now(
+        self, sku: str, location_ids: Sequence[GlobalId] | None = None, *, at: Path | None = None
+    ) -> list[InventoryLevel] | None:
+        loader = self._inventory
+        if loader is None:
+            return None
+        stock = loader.fetched((sku, _scope(location_ids)))
+        return None if stock is None else self._levels(stock, at)
+
+    def _levels(self, stock: Stock, at: Path | None) -> list[InventoryLevel]:
         if stock.failures and not stock.levels:
             # Nothing to show: the field is null with the first system's error.
             raise stock.failures[0]
@@ -144,3 +192,9 @@ class InventoryData(RequestData):
         for system, age in stock.ages.items():
             self._stale(system, age, at)
         return stock.levels
+
+
+def _scope(location_ids: Sequence[GlobalId] | None) -> frozenset[LocationRef] | None:
+    if location_ids is None:
+        return None
+    return frozenset(LocationRef(gid.source, gid.external_id) for gid in location_ids)

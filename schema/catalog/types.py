@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
+from typing import cast
 
 import strawberry
 
 from connectors import models
 from schema.common import FieldSource, Image, Money
 from schema.context import GraphContext
-from schema.ids import decode_as, encode
-from schema.inventory.types import InventoryLevel, inventory_levels
+from schema.ids import GlobalId, decode_as, encode
+from schema.inventory.types import InventoryLevel, inventory_levels, level_views
 from schema.relay import Node, Paged, PageInfo
 
 __all__ = ["PriceRange", "Product", "ProductConnection", "ProductEdge", "SelectedOption", "Variant"]
@@ -81,16 +83,39 @@ class Variant(Node):
         description="Stock of this SKU at every location (or at `locationIds`), "
         "from every system that holds stock."
     )
-    async def inventory(
+    def inventory(
         self, info: Info, location_ids: list[strawberry.ID] | None = None
     ) -> list[InventoryLevel] | None:
+        # Not ``async``: where the stock was fetched ahead (a page read ``with_stock``) it
+        # is at hand, and the field completes at once - without the task, loader future
+        # and coroutines per variant that were most of a listing's execution. Otherwise
+        # it returns an awaitable, which the executor awaits as it would an async field.
         locations = (
             None if location_ids is None else [decode_as(i, "Location") for i in location_ids]
         )
+        data = info.context.data
+        at = info.path
+        levels = data.inventory_now(self._record.sku, locations, at=at)
+        if levels is None:
+            return _awaited(self._inventory(info, locations))
+        places = data.places_now(levels, at=at)
+        if places is None:
+            return _awaited(inventory_levels(info, levels))
+        return level_views(info, levels, places)
+
+    async def _inventory(
+        self, info: Info, locations: list[GlobalId] | None
+    ) -> list[InventoryLevel]:
         levels = await info.context.data.inventory(
             self._record.sku, locations, at=info.path, with_places=True
         )
         return await inventory_levels(info, levels)
+
+
+def _awaited(pending: Awaitable[list[InventoryLevel]]) -> list[InventoryLevel]:
+    """``pending`` returned from a resolver declared to return its result: GraphQL
+    executors await what a resolver returns, whichever way it is declared."""
+    return cast(list[InventoryLevel], pending)
 
 
 @strawberry.type

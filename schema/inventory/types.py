@@ -14,7 +14,7 @@ from schema.context import GraphContext
 from schema.ids import encode
 from schema.relay import Node
 
-__all__ = ["InventoryLevel", "Location", "LocationKind", "inventory_levels"]
+__all__ = ["InventoryLevel", "Location", "LocationKind", "inventory_levels", "level_views"]
 
 
 @strawberry.enum
@@ -80,7 +80,16 @@ async def inventory_levels(
     system involved come in one batched lookup (a system that cannot say is reported at
     the field's path and its levels keep a null location), and each location is one object
     however many levels it holds."""
-    places = await info.context.data.places(levels, at=info.path)
+    return level_views(info, levels, await info.context.data.places(levels, at=info.path))
+
+
+def level_views(
+    info: strawberry.Info[GraphContext, None],
+    levels: Sequence[models.InventoryLevel],
+    places: Sequence[models.Location | None],
+) -> list[InventoryLevel]:
+    """``levels`` as the graph shows them, at ``places`` (one per level, from
+    ``DataAccess.places``)."""
     # Keyed by identity (an int's hash, not a record's): each record is kept beside its
     # view, so its id cannot be reused by another object while the request lasts.
     views: dict[int, tuple[models.Location, Location]] = info.context.memo.setdefault(Location, {})

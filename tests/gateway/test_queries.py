@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import Sequence
 
+import httpx
 import pytest
 
 from connectors import UpstreamUnavailable
+from connectors.models import InventoryLevel, Location, Variant
+from gateway.app import create_app
 from gateway.testing import GatewayClient
 from schema.ids import encode
-from tests.fakes import FakeState
+from tests.fakes import FakeConnector, FakeState
+from tests.gateway.conftest import ADMIN, FAKE_RAW, _no_http, fake_config
 
 PLP = """
 query Plp($first: Int!) {
@@ -21,6 +27,11 @@ query Plp($first: Int!) {
     }
   }
 }
+"""
+
+PDP = """
+{ product(handle: "product-1") {
+    variants { sku inventory { available location { name } } } } }
 """
 
 
@@ -64,15 +75,98 @@ def test_stock_is_asked_for_every_sku_in_one_batch(
     assert len(levels_call[0]) == 60  # 20 products x 3 variants
 
 
+@pytest.mark.parametrize("query", [PLP, PDP], ids=["listing", "product"])
 def test_locations_are_asked_for_beside_the_stock_not_after_it(
-    fake_client: GatewayClient, fake_state: FakeState
+    fake_client: GatewayClient, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:
     # Every level shown carries its location: waiting for the stock before asking where
-    # it is would add a back-end round trip to a cold listing.
-    fake_client.query(PLP, {"first": 5})
-    order = [(inst, method) for inst, method, _ in fake_state.calls if method != "list_products"]
-    for system in ("stores", "warehouses"):
-        assert order.index((system, "locations")) < order.index((system, "levels"))
+    # it is would add a back-end round trip to a cold listing. So no system answers its
+    # stock here until its locations have been asked for; asked after, the query stalls.
+    asked: dict[str, asyncio.Event] = {}
+    levels, locations = FakeConnector.levels, FakeConnector.locations
+
+    async def levels_once_located(
+        self: FakeConnector, skus: Sequence[str], location_ids: Sequence[str] | None = None
+    ) -> list[list[InventoryLevel]]:
+        await asyncio.wait_for(asked.setdefault(self.instance, asyncio.Event()).wait(), 5)
+        return await levels(self, skus, location_ids)
+
+    async def located(self: FakeConnector) -> list[Location]:
+        asked.setdefault(self.instance, asyncio.Event()).set()
+        return await locations(self)
+
+    monkeypatch.setattr(FakeConnector, "levels", levels_once_located)
+    monkeypatch.setattr(FakeConnector, "locations", located)
+    result = fake_client.query(query, {"first": 5})
+    assert result.errors == []
+    assert set(asked) == {"stores", "warehouses"}
+
+
+STOCK_SELECTIONS = {
+    "nodes": "{ products(first: 5) { nodes { variants { inventory { available } } } } }",
+    "edges": "{ products(first: 5) { edges { node { variants { inventory { available } } } } } }",
+    "fragment": "{ products(first: 5) { nodes { ...Stock } } } "
+    "fragment Stock on Product { variants { inventory { available } } }",
+    "inline fragment": "{ products(first: 5) { ... on ProductConnection { nodes { variants "
+    "{ ... { inventory { available } } } } } } }",
+    "product": '{ product(handle: "product-1") { variants { inventory { available } } } }',
+}
+
+
+@pytest.mark.parametrize("query", STOCK_SELECTIONS.values(), ids=STOCK_SELECTIONS.keys())
+def test_stock_is_asked_for_beside_the_prices_not_after_them(
+    fake_state: FakeState, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    # The price authority and the stock systems both need only the page's SKUs: asked
+    # one after the other, a listing would wait for two round trips instead of one. So
+    # the price authority does not answer here until the stock has been asked for.
+    raw = {**FAKE_RAW, "federation": {"prices": {"authority": "warehouses"}}}
+    stock_asked: list[asyncio.Event] = []
+    variants, levels = FakeConnector.variants, FakeConnector.levels
+
+    def event() -> asyncio.Event:
+        if not stock_asked:
+            stock_asked.append(asyncio.Event())
+        return stock_asked[0]
+
+    async def prices_once_stock_is_asked(
+        self: FakeConnector, skus: Sequence[str]
+    ) -> list[Variant | None]:
+        await asyncio.wait_for(event().wait(), 5)
+        return await variants(self, skus)
+
+    async def levels_noted(
+        self: FakeConnector, skus: Sequence[str], location_ids: Sequence[str] | None = None
+    ) -> list[list[InventoryLevel]]:
+        event().set()
+        return await levels(self, skus, location_ids)
+
+    monkeypatch.setattr(FakeConnector, "variants", prices_once_stock_is_asked)
+    monkeypatch.setattr(FakeConnector, "levels", levels_noted)
+    app = create_app(fake_config(raw), transport_factory=lambda spec: httpx.MockTransport(_no_http))
+    with GatewayClient(app, headers=ADMIN) as client:
+        result = client.query(query)
+    assert result.errors == []
+    assert ("warehouses", "variants") in calls_by(fake_state)
+    assert ("warehouses", "levels") in calls_by(fake_state)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ products(first: 5) { nodes { title variants { sku } } } }",
+        "{ products(first: 5) { nodes { variants { inventory @skip(if: true) { available } } } } }",
+        "query($on: Boolean!) { products(first: 5) { nodes { variants "
+        "{ inventory @include(if: $on) { available } } } } }",
+    ],
+    ids=["not selected", "skipped", "not included"],
+)
+def test_a_page_that_shows_no_stock_asks_for_none(
+    fake_client: GatewayClient, fake_state: FakeState, query: str
+) -> None:
+    result = fake_client.query(query, {"on": False})
+    assert result.errors == []
+    assert {method for _, method, _ in fake_state.calls} == {"list_products"}
 
 
 def test_stock_without_locations_asks_for_no_locations(
