@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import subprocess
@@ -130,3 +131,23 @@ def test_serve_with_two_workers_answers_from_two_child_processes() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize(
+    ("flags", "level"),
+    [([], logging.NOTSET), (["--no-access-log"], logging.WARNING)],
+    ids=["as the root logger", "warnings only"],
+)
+def test_no_access_log_also_drops_the_line_per_back_end_call(
+    monkeypatch: pytest.MonkeyPatch, flags: list[str], level: int
+) -> None:
+    calls = logging.getLogger("httpx")  # its INFO line: "HTTP Request: GET ... 200 OK"
+    before = calls.level
+    monkeypatch.setattr("gateway.cli._run", lambda serving: serving.close())
+    config = Path(__file__).parents[2] / "examples" / "demo" / "gateway.toml"
+    calls.setLevel(logging.NOTSET)
+    try:
+        assert main(["serve", "--config", str(config), *flags]) == 0
+        assert calls.level == level
+    finally:
+        calls.setLevel(before)
