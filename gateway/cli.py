@@ -355,8 +355,7 @@ def _parser() -> argparse.ArgumentParser:
         "--no-access-log",
         dest="access_log",
         action="store_false",
-        help="no log line per request or per back-end call (load tests; a proxy that "
-        "logs already)",
+        help="no log line per request or per back-end call (load tests; a proxy that logs already)",
     )
     serve.set_defaults(func=cmd_serve)
 

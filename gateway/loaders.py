@@ -261,7 +261,11 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
     ) -> None:
         super().__init__()
         self._systems = [(c.instance, _LevelsLoader(c, cache, "public")) for c in connectors]
-        self._aliases = aliases or {}
+        #: Keyed by (system, external id): a tuple hashes in C, a LocationRef (a dataclass)
+        #: in Python, and the union looks up every level of every SKU.
+        self._aliases = {
+            (ref.source, ref.external_id): place for ref, place in (aliases or {}).items()
+        }
         #: The inventory systems asked, by instance name.
         self.systems = [instance for instance, _ in self._systems]
 
@@ -297,11 +301,12 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
 
     def _stock(self, scope: frozenset[LocationRef] | None, lookups: list[Lookup[Any]]) -> Stock:
         """One SKU's :class:`Stock` from each system's lookup (in ``_systems`` order)."""
-        union: dict[LocationRef, InventoryLevel] = {}
+        union: dict[tuple[str, str], InventoryLevel] = {}
         levels: list[InventoryLevel] = []
         failures: list[ConnectorError] = []
         ages: dict[str, float] = {}
         aliases = self._aliases
+        wanted = None if scope is None else {(ref.source, ref.external_id) for ref in scope}
         for (instance, _), lookup in zip(self._systems, lookups, strict=True):
             if lookup.error is not None:
                 failures.append(lookup.error)
@@ -309,16 +314,22 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
             if lookup.outcome == "stale_if_error" and lookup.age is not None:
                 ages[instance] = lookup.age
             found = lookup.value or ()
-            if not aliases and scope is None:
+            if not aliases and wanted is None:
                 # Locations carry their system's name, so without aliases two systems
                 # never name one place: the union is the concatenation.
                 levels.extend(found)
                 continue
             for level in found:
-                place = aliases.get(level.location, level.location)
-                if scope is not None and place not in scope:
+                ref = level.location
+                place = aliases.get((ref.source, ref.external_id))
+                key = (
+                    (ref.source, ref.external_id)
+                    if place is None
+                    else (place.source, place.external_id)
+                )
+                if key in union or (wanted is not None and key not in wanted):
                     continue
-                union.setdefault(place, _at(level, place))
+                union[key] = level if place is None else _at(level, place)
         levels.extend(union.values())
         return Stock(levels, tuple(failures), ages)
 

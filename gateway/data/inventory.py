@@ -83,6 +83,12 @@ class InventoryData(RequestData):
     def places_now(
         self, levels: Sequence[InventoryLevel], *, at: Path | None = None
     ) -> list[Location | None] | None:
+        indexes = self._place_indexes
+        systems = self._inventory.systems if self._inventory is not None else ()
+        if len(indexes) == len(systems) and not self._place_failures and not self._place_ages:
+            # Every inventory system's locations are here, none failed or stale: nothing
+            # to report, and a level of any other system has no location to show.
+            return _located(levels, indexes)
         sources = {level.location.source for level in levels}
         for source in sources:
             if source not in self._place_indexes and source not in self._place_failures:
@@ -99,13 +105,7 @@ class InventoryData(RequestData):
             aged = self._place_ages.get(source)
             if aged is not None:
                 self._stale(*aged, at)
-        indexes = self._place_indexes
-        empty: dict[str, Location] = {}
-        # Keyed by external id within a system: a str caches its hash, a LocationRef
-        # (a dataclass) hashes in Python on every lookup.
-        return [
-            indexes.get((ref := lv.location).source, empty).get(ref.external_id) for lv in levels
-        ]
+        return _located(levels, self._place_indexes)
 
     def _indexing(self, source: str) -> asyncio.Future[None]:
         task = self._place_tasks.get(source)
@@ -192,6 +192,15 @@ class InventoryData(RequestData):
         for system, age in stock.ages.items():
             self._stale(system, age, at)
         return stock.levels
+
+
+def _located(
+    levels: Sequence[InventoryLevel], indexes: dict[str, dict[str, Location]]
+) -> list[Location | None]:
+    empty: dict[str, Location] = {}
+    # Keyed by external id within a system: a str caches its hash, a LocationRef
+    # (a dataclass) hashes in Python on every lookup.
+    return [indexes.get((ref := lv.location).source, empty).get(ref.external_id) for lv in levels]
 
 
 def _scope(location_ids: Sequence[GlobalId] | None) -> frozenset[LocationRef] | None:

@@ -197,7 +197,9 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             except Exception as error:
                 self._fail(error, f, field_path, out)
                 continue
-            if self.is_awaitable(value):
+            # A list is never awaitable: most resolved values are lists, and the check
+            # costs a call each (strawberry's, for graphql-core's rules on awaitables).
+            if value.__class__ is not list and self.is_awaitable(value):
                 out[key] = None
                 self._pending.append((value, f, field_path, out))
                 continue

@@ -51,16 +51,19 @@ class Variant(Node):
 
     @classmethod
     def of(cls, variant: models.Variant, product: Product | None = None) -> Variant:
-        return cls(
-            id=strawberry.ID(encode("Variant", variant.source, variant.sku)),
-            sku=variant.sku,
-            title=variant.title,
-            price=Money.of(variant.price),
-            compare_at_price=Money.maybe(variant.compare_at_price),
-            barcode=variant.barcode,
-            _record=variant,
-            _product=product,
-        )
+        # Field by field, as InventoryLevel.of and for the same reason: a listing builds
+        # one per variant, and the dataclass __init__ with eight keywords costs twice as
+        # much. Every field is set (tests/schema/test_views.py).
+        view = _new(cls)
+        view.id = strawberry.ID(encode("Variant", variant.source, variant.sku))
+        view.sku = variant.sku
+        view.title = variant.title
+        view.price = Money.of(variant.price)
+        view.compare_at_price = Money.maybe(variant.compare_at_price)
+        view.barcode = variant.barcode
+        view._record = variant
+        view._product = product
+        return view
 
     @strawberry.field(
         description="Which system gave which field, where not the catalog (the price, "
@@ -110,6 +113,9 @@ class Variant(Node):
             self._record.sku, locations, at=info.path, with_places=True
         )
         return await inventory_levels(info, levels)
+
+
+_new = object.__new__
 
 
 def _awaited(pending: Awaitable[list[InventoryLevel]]) -> list[InventoryLevel]:

@@ -58,7 +58,7 @@ class InventoryLevel:
     def of(cls, level: models.InventoryLevel, location: Location | None) -> InventoryLevel:
         # Built field by field rather than through the dataclass __init__: a listing makes
         # hundreds of these, and a call with seven keywords costs three times as much
-        # (0.49 against 0.16 µs). Every field is set (tests/schema/test_inventory_views.py).
+        # (0.49 against 0.16 µs). Every field is set (tests/schema/test_views.py).
         view = _new(cls)
         view.sku = level.sku
         view.available = level.available

@@ -74,3 +74,48 @@ async def test_a_batch_that_raised_is_not_remembered() -> None:
     stock = await loader.load(("A", None))
     assert [level.sku for level in stock.levels] == ["A"]
     assert shop.asked == [["A"], ["A"]]
+
+
+async def test_a_place_two_systems_know_is_listed_once_as_its_owner_names_it() -> None:
+    shop, erp = Stocked("shop"), Stocked("erp")
+    cache = EntityCache(MemoryBackend(100), NOTHING_CACHED)
+    owner = LocationRef("erp", "main")
+    loader = InventoryBySkuLoader(
+        [shop, erp],  # type: ignore[list-item]
+        cache,
+        aliases={LocationRef("shop", "main"): owner},
+    )
+    everywhere, at_owner, at_alias = await asyncio.gather(
+        loader.load(("A", None)),
+        loader.load(("A", frozenset({owner}))),
+        loader.load(("A", frozenset({LocationRef("shop", "main")}))),
+    )
+    assert [level.location for level in everywhere.levels] == [owner]
+    assert [level.location for level in at_owner.levels] == [owner]
+    assert at_alias.levels == [], "the alias is not a place of its own"
+
+
+async def test_stock_fetched_ahead_is_at_hand_as_load_would_answer_it() -> None:
+    shop, erp = Stocked("shop"), Stocked("erp")
+    erp.failing = ConnectorError("down", connector="erp")
+    loader = _loader(shop, erp)
+    assert loader.fetched(("A", None)) is None, "nothing is at hand before it is fetched"
+    await loader.fetch_ahead(["A", "B", "A"])
+    ahead = loader.fetched(("A", None))
+    assert ahead is not None
+    assert ahead == await loader.load(("A", None))
+    assert [level.location.source for level in ahead.levels] == ["shop"]
+    assert [failure.connector for failure in ahead.failures] == ["erp"]
+    assert loader.fetched(("C", None)) is None
+    assert shop.asked == [["A", "B"]], "load read what was fetched ahead"
+
+
+async def test_stock_whose_fetch_ahead_raised_is_not_at_hand_and_is_asked_again() -> None:
+    shop = Stocked("shop")
+    shop.failing = RuntimeError("bug")
+    loader = _loader(shop)
+    await loader.fetch_ahead(["A"])  # raises nothing: the reader asks again, and sees it
+    assert loader.fetched(("A", None)) is None
+    with pytest.raises(RuntimeError):
+        await loader.load(("A", None))
+    assert shop.asked == [["A"], ["A"]]
