@@ -311,8 +311,9 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
             if lookup.error is not None:
                 failures.append(lookup.error)
                 continue
-            if lookup.outcome == "stale_if_error" and lookup.age is not None:
-                ages[instance] = lookup.age
+            age = lookup.age_if_owner_failed
+            if age is not None:
+                ages[instance] = age
             found = lookup.value or ()
             if not aliases and wanted is None:
                 # Locations carry their system's name, so without aliases two systems

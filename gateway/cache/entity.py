@@ -134,6 +134,12 @@ class Lookup(Generic[V]):
         """Whether ``value`` is older than its kind's ``fresh`` (worth telling the client)."""
         return self.outcome == "stale" or self.outcome == "stale_if_error"
 
+    @property
+    def age_if_owner_failed(self) -> float | None:
+        """``age`` when the value is served because its owner failed (``stale_if_error``):
+        what the response reports as stale. ``None`` otherwise."""
+        return self.age if self.outcome == "stale_if_error" else None
+
 
 _ESCAPE = str.maketrans({"%": "%25", ":": "%3A", "#": "%23"})
 _MAX_PART = 128

@@ -97,8 +97,9 @@ class RequestData:
             return 0.0
 
     def _note(self, lookup: Lookup[Any], connector: str, at: Path | None) -> None:
-        if lookup.outcome == "stale_if_error" and lookup.age is not None:
-            self._stale(connector, lookup.age, at)
+        age = lookup.age_if_owner_failed
+        if age is not None:
+            self._stale(connector, age, at)
 
     def _stale(self, connector: str, age: float, at: Path | None) -> None:
         self.stale.append(

@@ -91,7 +91,7 @@ class InventoryData(RequestData):
             return _located(levels, indexes)
         sources = {level.location.source for level in levels}
         for source in sources:
-            if source not in self._place_indexes and source not in self._place_failures:
+            if source not in indexes and source not in self._place_failures:
                 return None
         return self._placed(levels, sources, at)
 
@@ -124,8 +124,9 @@ class InventoryData(RequestData):
         if lookup.error is not None:
             self._place_failures[source] = lookup.error
             return
-        if lookup.outcome == "stale_if_error" and lookup.age is not None:
-            self._place_ages[source] = (owner.instance, lookup.age)
+        age = lookup.age_if_owner_failed
+        if age is not None:
+            self._place_ages[source] = (owner.instance, age)
         self._place_indexes[source] = {
             location.external_id: location
             for location in lookup.value or ()
