@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config import GatewayConfig, parse_config
@@ -42,8 +43,18 @@ def _no_http(request: httpx.Request) -> httpx.Response:
     raise AssertionError(f"the in-memory back end made an HTTP call: {request.url}")
 
 
+def fake_app(config: GatewayConfig | None = None, **options: Any) -> Starlette:
+    """The gateway over the in-memory back ends (``config``: :func:`fake_config`'s by
+    default); any HTTP call a connector makes fails the test. ``options`` go to
+    :func:`create_app`."""
+    return create_app(
+        config or fake_config(),
+        transport_factory=lambda spec: httpx.MockTransport(_no_http),
+        **options,
+    )
+
+
 @pytest.fixture
 def fake_client(fake_state: fakes.FakeState) -> Iterator[GatewayClient]:
-    app = create_app(fake_config(), transport_factory=lambda spec: httpx.MockTransport(_no_http))
-    with GatewayClient(app, headers=ADMIN) as client:
+    with GatewayClient(fake_app(), headers=ADMIN) as client:
         yield client

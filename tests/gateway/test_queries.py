@@ -6,16 +6,14 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 
-import httpx
 import pytest
 
 from connectors import UpstreamUnavailable
 from connectors.models import InventoryLevel, Location, Variant
-from gateway.app import create_app
 from gateway.testing import GatewayClient
 from schema.ids import encode
 from tests.fakes import FakeConnector, FakeState
-from tests.gateway.conftest import ADMIN, FAKE_RAW, _no_http, fake_config
+from tests.gateway.conftest import ADMIN, FAKE_RAW, fake_app, fake_config
 
 PLP = """
 query Plp($first: Int!) {
@@ -143,8 +141,7 @@ def test_stock_is_asked_for_beside_the_prices_not_after_them(
 
     monkeypatch.setattr(FakeConnector, "variants", prices_once_stock_is_asked)
     monkeypatch.setattr(FakeConnector, "levels", levels_noted)
-    app = create_app(fake_config(raw), transport_factory=lambda spec: httpx.MockTransport(_no_http))
-    with GatewayClient(app, headers=ADMIN) as client:
+    with GatewayClient(fake_app(fake_config(raw)), headers=ADMIN) as client:
         result = client.query(query)
     assert result.errors == []
     assert ("warehouses", "variants") in calls_by(fake_state)

@@ -16,15 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 
-from gateway.app import create_app
 from gateway.limits import LimitSettings
 from gateway.server import EndpointSettings, RateLimitSettings
 from gateway.testing import GatewayClient, GraphQLResponse
 from tests import fakes
-from tests.gateway.conftest import fake_config
+from tests.gateway.conftest import fake_app, fake_config
 
 #: Per rejected request, measured around the HTTP round trip in process. The target is
 #: 50 ms; this bound is a sanity check with room for a loaded CI machine.
@@ -33,20 +31,13 @@ SANITY_MS = 250.0
 NO_RATE_LIMIT = EndpointSettings(rate_limit=RateLimitSettings(enabled=False))
 
 
-def _no_http(request: httpx.Request) -> httpx.Response:
-    raise AssertionError(f"the in-memory back end made an HTTP call: {request.url}")
-
-
 @contextmanager
 def serve(limits: LimitSettings | None = None) -> Iterator[GatewayClient]:
     """A client over the app with the fake back end; ``limits`` replaces the defaults."""
     config = fake_config()
     if limits is not None:
         config = dataclasses.replace(config, limits=limits)
-    app = create_app(
-        config, transport_factory=lambda spec: httpx.MockTransport(_no_http), http=NO_RATE_LIMIT
-    )
-    with GatewayClient(app) as client:
+    with GatewayClient(fake_app(config, http=NO_RATE_LIMIT)) as client:
         yield client
 
 

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
-
-from gateway.app import create_app
 from gateway.server import EndpointSettings, RateLimitSettings
 from gateway.testing import GatewayClient
 from tests.fakes import FakeState
-from tests.gateway.conftest import FAKE_RAW, _no_http, fake_config
+from tests.gateway.conftest import FAKE_RAW, fake_app, fake_config
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
 def _client(profile: str, **options: object) -> GatewayClient:
     config = fake_config({**FAKE_RAW, "gateway": {"profile": profile}})
-    app = create_app(
-        config, transport_factory=lambda spec: httpx.MockTransport(_no_http), **options
-    )
-    return GatewayClient(app)
+    return GatewayClient(fake_app(config, **options))
 
 
 def test_graphiql_in_the_dev_profile_only(fake_state: FakeState) -> None:
