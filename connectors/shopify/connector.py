@@ -282,7 +282,7 @@ class ShopifyConnector(Connector[ShopifySettings]):
     # -- checks ----------------------------------------------------------------------------
 
     async def ping(self) -> None:
-        await self._query(queries.PING_QUERY)
+        await self._query(queries.PING_QUERY, cost=queries.PING_COST)
 
     # -- catalog ---------------------------------------------------------------------------
 
@@ -436,6 +436,7 @@ class ShopifyConnector(Connector[ShopifySettings]):
             queries.LOCATIONS_QUERY,
             {"first": queries.LOCATIONS_PER_QUERY},
             lambda data: data["locations"],
+            cost=queries.LOCATIONS_COST,
         )
         settings = self.settings
         with self._reading():

@@ -33,6 +33,7 @@ __all__ = [
     "LEVEL_NODE_COST",
     "LINE_ITEMS_FIRST",
     "LINE_ITEM_NODE_COST",
+    "LOCATIONS_COST",
     "LOCATIONS_PER_QUERY",
     "LOCATIONS_QUERY",
     "MAX_ALIASED_LOCATIONS",
@@ -48,6 +49,7 @@ __all__ = [
     "ORDERS_BY_ID_QUERY",
     "ORDERS_PER_QUERY",
     "ORDER_NODE_COST",
+    "PING_COST",
     "PING_QUERY",
     "PRODUCTS_BY_ID_QUERY",
     "PRODUCTS_PER_QUERY",
@@ -309,6 +311,7 @@ query Ping {
   }
 }
 """
+PING_COST = 1
 
 #: Products by GID, with their first variants. Variant prices are shop-currency ``Money``
 #: scalars, so the shop's currency comes along (1 point).
@@ -403,6 +406,7 @@ query Locations($first: Int!, $after: String) {
 #: Shops rarely have more than 50 locations; asking for 250 would make Shopify hold 752
 #: points up front (the requested cost) for an answer that costs 20.
 LOCATIONS_PER_QUERY = 50
+LOCATIONS_COST = 2 + LOCATIONS_PER_QUERY * 3
 
 #: Stock of the variants found by ``sku:"A" OR sku:"B"`` at every location.
 INVENTORY_LEVELS_QUERY = f"""

@@ -172,7 +172,9 @@ def test_variant_and_location_pages_fit() -> None:
     variants = _cost(queries.VARIANTS_QUERY, {"first": queries.VARIANTS_PER_QUERY, "query": "x"})
     locations = _cost(queries.LOCATIONS_QUERY, {"first": queries.LOCATIONS_PER_QUERY})
     assert variants == 1 + 2 + 250 * 3 == 753
-    assert locations == 2 + 50 * 3 == 152
+    assert locations == 2 + 50 * 3 == 152 == queries.LOCATIONS_COST
+    # Declared, so the transport reserves it in the bucket and releases it on the answer.
+    assert _cost(queries.PING_QUERY, {}) == queries.PING_COST
 
 
 @pytest.mark.parametrize("locations", [1, 3, queries.MAX_ALIASED_LOCATIONS])
