@@ -252,6 +252,8 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         assert item is not None
         if item.pure is not None:
             try:
+                if item.many is not None:
+                    return item.many(values)  # type: ignore[no-any-return]
                 return [item.pure(value) for value in values]
             except Exception:  # noqa: S110 - redone below, errors reported there
                 pass

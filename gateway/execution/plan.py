@@ -17,7 +17,7 @@ from __future__ import annotations
 import keyword
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLBoolean,
@@ -103,6 +103,9 @@ class Shape:
     pure: Complete | None = None
     #: OBJECT: the object plan's own pure completion (``pure`` adds the null check).
     inner: Complete | None = None
+    #: OBJECT: completes a whole list of such values (never the list None) in one loop,
+    #: with no call per item; raises like ``pure``.
+    many: Complete | None = None
     _plans: dict[str, ObjectPlan] = field(default_factory=dict)
 
     def plan(self, runtime: GraphQLObjectType) -> ObjectPlan:
@@ -149,6 +152,8 @@ class ObjectPlan:
     by_key: dict[str, FieldPlan]
     #: Every field reads an attribute (or is ``__typename``) and completes purely.
     pure: Complete | None
+    #: ``many(nonnull)``: completes a list of such objects (see :attr:`Shape.many`).
+    many: Callable[[bool], Complete] | None = None
 
 
 class Planner:
@@ -190,7 +195,9 @@ class Planner:
     ) -> ObjectPlan:
         fields = [self._field_plan(runtime, key, details) for key, details in grouped.items()]
         plan = ObjectPlan(runtime, fields, {f.key: f for f in fields}, None)
-        plan.pure = _pure_object(plan)
+        compiled = _compile_pure(plan)
+        if compiled is not None:
+            plan.pure, plan.many = compiled
         return plan
 
     def _field_plan(
@@ -239,7 +246,7 @@ class Planner:
             item = self.shape(named.of_type, details)
             shape = Shape(LIST, nonnull, type_, item=item)
             if item.pure is not None:
-                shape.pure = _pure_list(item.pure, nonnull)
+                shape.pure = _pure_list(item.many or _each(item.pure), nonnull)
             return shape
         if is_leaf_type(named):
             coerce = _coercion(named)
@@ -248,8 +255,10 @@ class Planner:
             shape = Shape(OBJECT, nonnull, type_, planner=self, details=details)
             object_plan = shape.plan(named)
             if object_plan.pure is not None:
+                assert object_plan.many is not None
                 shape.inner = object_plan.pure
                 shape.pure = _nullable(object_plan.pure, nonnull)
+                shape.many = object_plan.many(nonnull)
             return shape
         assert is_abstract_type(named), named
         return Shape(ABSTRACT, nonnull, type_, planner=self, details=details)
@@ -435,7 +444,7 @@ def _pure_leaf(coerce: Complete, nonnull: bool) -> Complete:
     return leaf
 
 
-def _pure_list(item: Complete, nonnull: bool) -> Complete:
+def _pure_list(complete_items: Complete, nonnull: bool) -> Complete:
     def each(values: Any) -> Any:
         if values is None:
             if nonnull:
@@ -443,9 +452,16 @@ def _pure_list(item: Complete, nonnull: bool) -> Complete:
             return None
         if values.__class__ is not list and isinstance(values, (str, bytes, Mapping)):
             raise _Impure
-        return [item(value) for value in values]
+        return complete_items(values)
 
     return each
+
+
+def _each(item: Complete) -> Complete:
+    def items(values: Any) -> list[Any]:
+        return [item(value) for value in values]
+
+    return items
 
 
 def _nullable(complete: Complete, nonnull: bool) -> Complete:
@@ -459,61 +475,130 @@ def _nullable(complete: Complete, nonnull: bool) -> Complete:
     return maybe
 
 
-def _pure_object(plan: ObjectPlan) -> Complete | None:
-    """A function building the object's answer from attribute reads, when every field is
-    one (or ``__typename``) and completes purely.
+#: Nested objects are completed inline up to this depth (deeper ones call their own
+#: completion), so that a large selection does not compile to one huge function.
+_INLINE_DEPTH = 3
+
+
+def _compile_pure(plan: ObjectPlan) -> tuple[Complete, Callable[[bool], Complete]] | None:
+    """The object's pure completion, and ``many(nonnull)`` for lists of it, when every
+    field reads an attribute (or is ``__typename``) and completes purely.
 
     Generated as Python source, as :mod:`dataclasses` generates ``__init__``: the object's
     answer is one dict display of attribute loads, with the common leaves (strings,
-    numbers, booleans that need no coercion) checked inline and anything else handed to
-    its shape's closure. It is the inner loop of every large answer."""
-    lines: list[str] = []
-    items: list[str] = []
+    numbers, booleans, enum members) checked inline, nested objects completed inline, and
+    anything else handed to its shape's closure. A list of objects is one loop over it,
+    with no call per item. It is the inner loop of every large answer."""
     names: dict[str, Any] = {"_Impure": _Impure}
-    for index, f in enumerate(plan.fields):
+    lines: list[str] = []
+    display = _inline_object(plan, "source", lines, "", names, [0], 0)
+    if display is None:
+        return None
+    complete: Complete = _compiled(
+        ["def complete(source):", *_indented(lines, 1), f"    return {display}"],
+        f"<plan for {plan.type.name}>",
+        names,
+    )
+    made: dict[bool, Complete] = {}
+
+    def many(nonnull: bool) -> Complete:
+        found = made.get(nonnull)
+        if found is None:
+            none = "raise _Impure" if nonnull else "append(None); continue"
+            source = [
+                "def complete(values):",
+                "    out = []",
+                "    append = out.append",
+                "    for source in values:",
+                f"        if source is None: {none}",
+                *_indented(lines, 2),
+                f"        append({display})",
+                "    return out",
+            ]
+            found = made[nonnull] = _compiled(source, f"<plan for [{plan.type.name}]>", names)
+        return found
+
+    return complete, many
+
+
+def _indented(lines: list[str], levels: int) -> list[str]:
+    return [" " * (4 * levels) + line for line in lines]
+
+
+def _compiled(lines: list[str], filename: str, names: dict[str, Any]) -> Complete:
+    scope = dict(names)
+    exec(compile("\n".join(lines), filename, "exec"), scope)  # noqa: S102
+    return cast(Complete, scope["complete"])
+
+
+def _inline_object(
+    plan: ObjectPlan,
+    source: str,
+    lines: list[str],
+    indent: str,
+    names: dict[str, Any],
+    counter: list[int],
+    depth: int,
+) -> str | None:
+    """Append to ``lines`` the statements completing each field of ``plan`` read from the
+    local ``source``; return the dict display of the answer (None: not pure)."""
+    items: list[str] = []
+    for f in plan.fields:
         if f.definition is None:
             items.append(f"{f.key!r}: {plan.type.name!r}")
             continue
-        pure = f.shape.pure
+        shape = f.shape
+        pure = shape.pure
         if f.attribute is None or pure is None:
             return None
+        index = counter[0]
+        counter[0] += 1
         value = f"v{index}"
         read = (
-            f"source.{f.attribute}"
+            f"{source}.{f.attribute}"
             if f.attribute.isidentifier() and not keyword.iskeyword(f.attribute)
-            else f"getattr(source, {f.attribute!r})"
+            else f"getattr({source}, {f.attribute!r})"
         )
-        lines.append(f"    {value} = {read}")
-        named = _named(f.shape.type)
-        as_is = _AS_IS.get(named) if f.shape.kind == LEAF else None
+        lines.append(f"{indent}{value} = {read}")
+        named = _named(shape.type)
+        as_is = _AS_IS.get(named) if shape.kind == LEAF else None
         python_enum, members = (
             _enum_members(named) if isinstance(named, GraphQLEnumType) else (None, {})
         )
         names[f"c{index}"] = pure
         if as_is is not None:
             names[f"t{index}"] = as_is
-            lines.append(f"    if {value}.__class__ is not t{index}: {value} = c{index}({value})")
+            lines.append(
+                f"{indent}if {value}.__class__ is not t{index}: {value} = c{index}({value})"
+            )
         elif python_enum is not None:
             # A member not in the map raises KeyError: the careful path reports it.
             names[f"e{index}"], names[f"m{index}"] = python_enum, members
             lines.append(
-                f"    if {value}.__class__ is e{index}: {value} = m{index}[{value}._name_]"
+                f"{indent}if {value}.__class__ is e{index}: {value} = m{index}[{value}._name_]"
             )
-            lines.append(f"    else: {value} = c{index}({value})")
-        elif f.shape.kind == OBJECT and f.shape.inner is not None:
-            names[f"o{index}"] = f.shape.inner
-            if f.shape.nonnull:
-                lines.append(f"    if {value} is None: raise _Impure")
-                lines.append(f"    {value} = o{index}({value})")
-            else:
-                lines.append(f"    if {value} is not None: {value} = o{index}({value})")
+            lines.append(f"{indent}else: {value} = c{index}({value})")
+        elif shape.kind == OBJECT and shape.inner is not None:
+            check = "is None: raise _Impure" if shape.nonnull else "is not None:"
+            inner = indent if shape.nonnull else indent + "    "
+            nested: list[str] = []
+            display = (
+                _inline_object(
+                    shape.plan(shape.object_type), value, nested, inner, names, counter, depth + 1
+                )
+                if depth < _INLINE_DEPTH
+                else None
+            )
+            if display is None:
+                names[f"o{index}"] = shape.inner
+                nested, display = [], f"o{index}({value})"
+            lines.append(f"{indent}if {value} {check}")
+            lines.extend(nested)
+            lines.append(f"{inner}{value} = {display}")
         else:
-            lines.append(f"    {value} = c{index}({value})")
+            lines.append(f"{indent}{value} = c{index}({value})")
         items.append(f"{f.key!r}: {value}")
-    source = "\n".join(["def complete(source):", *lines, f"    return {{{', '.join(items)}}}"])
-    exec(compile(source, f"<plan for {plan.type.name}>", "exec"), names)  # noqa: S102
-    complete: Complete = names["complete"]
-    return complete
+    return f"{{{', '.join(items)}}}"
 
 
 def _named(type_: GraphQLOutputType) -> Any:

@@ -37,12 +37,19 @@ class Named:
 
 
 @strawberry.type
+class Tag:
+    label: str
+    color: Color | None = None
+
+
+@strawberry.type
 class Leaf(Named):
     name: str
     size: int
     color: Color
     maybe: str | None = None
     broken: str = ""
+    tag: Tag | None = None
 
     @strawberry.field
     def strict(self) -> str:
@@ -59,6 +66,7 @@ class Branch(Named):
     leaves: list[Leaf]
     optional_leaves: list[Leaf | None] | None = None
     grid: list[list[int]] = strawberry.field(default_factory=lambda: [[1, 2], [3]])
+    main_tag: Tag = strawberry.field(default_factory=lambda: Tag(label="main", color=Color.RED))
 
     @strawberry.field
     async def later(self) -> list[Leaf]:
@@ -96,21 +104,31 @@ class _Exploding(Leaf):
 def _leaves(n: int) -> list[Leaf]:
     return [
         (_Exploding if i == 1 else Leaf)(
-            name=f"leaf-{i}", size=i, color=Color.RED if i % 2 else Color.GREEN
+            name=f"leaf-{i}",
+            size=i,
+            color=Color.RED if i % 2 else Color.GREEN,
+            # No tag, a tag, a tag whose non-null label is null: every way a nested
+            # object completes inline.
+            tag=(None, Tag(label=f"t{i}", color=Color.GREEN), Tag(label=None))[i % 3],  # type: ignore[arg-type]
         )
         for i in range(n)
     ]
+
+
+def _branches(first: int) -> list[Branch]:
+    # Not a method of Query: root resolvers get the root value (None here) as ``self``.
+    return [Branch(name=f"b{i}", leaves=_leaves(3 + i)) for i in range(first)]
 
 
 @strawberry.type
 class Query:
     @strawberry.field
     def branches(self, first: int = 2) -> list[Branch]:
-        return [Branch(name=f"b{i}", leaves=_leaves(3 + i)) for i in range(first)]
+        return _branches(first)
 
     @strawberry.field
     def maybe_branches(self) -> list[Branch | None] | None:
-        return [*self.branches(first=3), None]
+        return [*_branches(3), None]
 
     @strawberry.field
     async def branch(self) -> Branch | None:
@@ -120,6 +138,13 @@ class Query:
     @strawberry.field
     def strict_branch(self) -> Branch:
         return Branch(name="strict", leaves=[Leaf(name=None, size=1, color=Color.RED)])  # type: ignore[arg-type]
+
+    @strawberry.field
+    def tagged_branches(self) -> list[Branch | None]:
+        """The second branch's non-null ``mainTag`` is null."""
+        branches: list[Branch | None] = list(_branches(3))
+        branches[1].main_tag = None  # type: ignore[assignment,union-attr]
+        return branches
 
     @strawberry.field
     def named(self) -> list[Named]:
@@ -214,6 +239,14 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     ),
     "errors in several items": ("{ maybeBranches { later { name broken } } }", None),
     "list of lists": ("{ branches { grid } }", None),
+    "nested objects inline": (
+        "{ maybeBranches { mainTag { label color } leaves { name tag { label color } } } }",
+        None,
+    ),
+    "nested non-null object null, inline": (
+        "{ taggedBranches { name mainTag { label } leaves { tag { color } } } }",
+        None,
+    ),
     "not a list": ("{ notAList }", None),
     "nullable arguments, absent": ("{ nulls }", None),
     "nullable arguments, null literals": (
