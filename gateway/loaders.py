@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, cast
+from dataclasses import dataclass, replace
+from functools import partial
+from types import MappingProxyType
+from typing import Any, ClassVar, NamedTuple, cast
 
 from aiodataloader import DataLoader
 
@@ -186,15 +188,19 @@ class LocationsBySystemLoader(_CachedLoader):
 InventoryKey = tuple[str, frozenset[LocationRef] | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Stock:
+#: No system's levels were served stale (shared: a Stock's ``ages`` is never changed).
+_NO_AGES: Mapping[str, float] = MappingProxyType({})
+
+
+class Stock(NamedTuple):
     """One SKU's levels from every system that answered (stale ones with their ``ages``),
-    and the failures of those that did not."""
+    and the failures of those that did not. A tuple: a listing makes one per variant, and
+    a frozen dataclass's ``__init__`` costs four times as much."""
 
     levels: list[InventoryLevel]
     failures: tuple[ConnectorError, ...] = ()
     #: system -> seconds since its levels were fetched, for levels served stale
-    ages: Mapping[str, float] = field(default_factory=dict)
+    ages: Mapping[str, float] = _NO_AGES
 
 
 class _LevelsLoader(_CachedFetch):
@@ -207,6 +213,8 @@ class _LevelsLoader(_CachedFetch):
         super().__init__(connector, cache, scope)
         #: sku -> (the batch fetching it, its position there), for the request's length.
         self._batches: dict[str, tuple[asyncio.Future[list[Lookup[Any]]], int]] = {}
+        #: sku -> its lookup, once a batch has fetched it (what :meth:`fetched` answers).
+        self._ready: dict[str, Lookup[Any]] = {}
 
     async def lookups(self, skus: Sequence[str]) -> list[Lookup[Any]]:
         """``skus``' lookups, each fetched once a request (a batch in flight is shared).
@@ -216,6 +224,7 @@ class _LevelsLoader(_CachedFetch):
         missing = [sku for sku in skus if sku not in batches]
         if missing:
             fetching = asyncio.ensure_future(self._load(missing))
+            fetching.add_done_callback(partial(_keep_ready, self._ready, missing))
             for position, sku in enumerate(missing):
                 batches[sku] = (fetching, position)
         found = []
@@ -232,13 +241,16 @@ class _LevelsLoader(_CachedFetch):
     def fetched(self, sku: str) -> Lookup[Any] | None:
         """``sku``'s lookup if a batch already fetched it, else ``None`` (not asked yet,
         still in flight, or failed: :meth:`lookups` asks again)."""
-        entry = self._batches.get(sku)
-        if entry is None:
-            return None
-        batch, position = entry
-        if not batch.done() or batch.cancelled() or batch.exception() is not None:
-            return None
-        return batch.result()[position]
+        return self._ready.get(sku)
+
+
+def _keep_ready(
+    ready: dict[str, Lookup[Any]], skus: list[str], batch: asyncio.Future[list[Lookup[Any]]]
+) -> None:
+    # Given the dict, not the loader: a callback holding the loader would keep it, and
+    # everything it fetched, in a reference cycle through its own batches.
+    if not batch.cancelled() and batch.exception() is None:
+        ready.update(zip(skus, batch.result(), strict=True))
 
 
 class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
@@ -301,6 +313,18 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
 
     def _stock(self, scope: frozenset[LocationRef] | None, lookups: list[Lookup[Any]]) -> Stock:
         """One SKU's :class:`Stock` from each system's lookup (in ``_systems`` order)."""
+        if scope is None and not self._aliases:
+            # The common case, once per variant on a page: locations carry their system's
+            # name, so without aliases two systems never name one place and the union is
+            # the concatenation; nothing failed or stale leaves nothing else to say.
+            found: list[InventoryLevel] = []
+            for lookup in lookups:
+                if lookup.error is not None or lookup.outcome == "stale_if_error":
+                    break
+                if lookup.value:
+                    found.extend(lookup.value)
+            else:
+                return Stock(found)
         union: dict[tuple[str, str], InventoryLevel] = {}
         levels: list[InventoryLevel] = []
         failures: list[ConnectorError] = []
@@ -314,13 +338,10 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
             age = lookup.age_if_owner_failed
             if age is not None:
                 ages[instance] = age
-            found = lookup.value or ()
             if not aliases and wanted is None:
-                # Locations carry their system's name, so without aliases two systems
-                # never name one place: the union is the concatenation.
-                levels.extend(found)
+                levels.extend(lookup.value or ())  # the concatenation, as above
                 continue
-            for level in found:
+            for level in lookup.value or ():
                 ref = level.location
                 place = aliases.get((ref.source, ref.external_id))
                 key = (
@@ -332,7 +353,7 @@ class InventoryBySkuLoader(DataLoader[InventoryKey, Stock]):
                     continue
                 union[key] = level if place is None else _at(level, place)
         levels.extend(union.values())
-        return Stock(levels, tuple(failures), ages)
+        return Stock(levels, tuple(failures), ages or _NO_AGES)
 
     batch_load_fn = _load  # see _CachedLoader
 

@@ -11,7 +11,7 @@ not answer for part of a list — at the right place, without failing the field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -31,7 +31,12 @@ from connectors.models import (
 from schema.ids import GlobalId
 from schema.permissions import Unrestricted, Viewer
 
-__all__ = ["DataAccess", "FieldSource", "GraphContext", "Notice"]
+__all__ = ["DataAccess", "FieldSource", "GraphContext", "Notice", "Places"]
+
+
+#: Locations by system, then by external id: where a level is, ``places[ref.source]
+#: [ref.external_id]`` for its ``location`` ref (:meth:`DataAccess.places`).
+Places = Mapping[str, Mapping[str, Location]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +95,10 @@ class DataAccess(Protocol):
 
     async def location(self, ref: LocationRef, *, at: Path | None = None) -> Location | None: ...
 
-    async def places(
-        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
-    ) -> list[Location | None]:
-        """Each level's location (``None`` where it cannot be found), in level order, in as
-        few calls as :meth:`location` would make for one of them."""
+    async def places(self, levels: Sequence[InventoryLevel], *, at: Path | None = None) -> Places:
+        """Where ``levels`` are: the locations of every system they come from, in as few
+        calls as :meth:`location` would make for one of them. A level whose location is not
+        there (its system failed, and was reported at ``at``) has none to show."""
         ...
 
     async def inventory(
@@ -120,7 +124,7 @@ class DataAccess(Protocol):
 
     def places_now(
         self, levels: Sequence[InventoryLevel], *, at: Path | None = None
-    ) -> list[Location | None] | None:
+    ) -> Places | None:
         """What :meth:`places` would answer, if at hand without waiting; else ``None``."""
         ...
 

@@ -23,6 +23,7 @@ from gateway.loaders import (
     LocationsBySystemLoader,
     Stock,
 )
+from schema.context import Places
 from schema.ids import GlobalId
 
 __all__ = ["InventoryData"]
@@ -67,37 +68,35 @@ class InventoryData(RequestData):
         locations = await self._locations_of(connector, at)
         return next((loc for loc in locations if loc.external_id == ref.external_id), None)
 
-    async def places(
-        self, levels: Sequence[InventoryLevel], *, at: Path | None = None
-    ) -> list[Location | None]:
-        """Each level's location, one (cached) locations call per system; a system that
-        fails is reported at ``at`` and its levels' locations are ``None``."""
+    async def places(self, levels: Sequence[InventoryLevel], *, at: Path | None = None) -> Places:
+        """Every location of the systems ``levels`` come from, one (cached) locations call
+        per system; a system that fails is reported at ``at`` and has no locations."""
         indexes = self._place_indexes
         sources = {level.location.source for level in levels}
         # Every variant on a page asks at once: the first asks each system, the rest wait.
         loading = [self._indexing(source) for source in sources if source not in indexes]
         for task in loading:  # started together; awaited in turn, cheaper than gather
             await task
-        return self._placed(levels, sources, at)
+        self._report_places(sources, at)
+        return indexes
 
     def places_now(
         self, levels: Sequence[InventoryLevel], *, at: Path | None = None
-    ) -> list[Location | None] | None:
+    ) -> Places | None:
         indexes = self._place_indexes
         systems = self._inventory.systems if self._inventory is not None else ()
         if len(indexes) == len(systems) and not self._place_failures and not self._place_ages:
             # Every inventory system's locations are here, none failed or stale: nothing
             # to report, and a level of any other system has no location to show.
-            return _located(levels, indexes)
+            return indexes
         sources = {level.location.source for level in levels}
         for source in sources:
             if source not in indexes and source not in self._place_failures:
                 return None
-        return self._placed(levels, sources, at)
+        self._report_places(sources, at)
+        return indexes
 
-    def _placed(
-        self, levels: Sequence[InventoryLevel], sources: set[str], at: Path | None
-    ) -> list[Location | None]:
+    def _report_places(self, sources: set[str], at: Path | None) -> None:
         for source in sources:
             failure = self._place_failures.get(source)
             if failure is not None:
@@ -105,7 +104,6 @@ class InventoryData(RequestData):
             aged = self._place_ages.get(source)
             if aged is not None:
                 self._stale(*aged, at)
-        return _located(levels, self._place_indexes)
 
     def _indexing(self, source: str) -> asyncio.Future[None]:
         task = self._place_tasks.get(source)
@@ -193,15 +191,6 @@ class InventoryData(RequestData):
         for system, age in stock.ages.items():
             self._stale(system, age, at)
         return stock.levels
-
-
-def _located(
-    levels: Sequence[InventoryLevel], indexes: dict[str, dict[str, Location]]
-) -> list[Location | None]:
-    empty: dict[str, Location] = {}
-    # Keyed by external id within a system: a str caches its hash, a LocationRef
-    # (a dataclass) hashes in Python on every lookup.
-    return [indexes.get((ref := lv.location).source, empty).get(ref.external_id) for lv in levels]
 
 
 def _scope(location_ids: Sequence[GlobalId] | None) -> frozenset[LocationRef] | None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
+from typing import Any
 
 import strawberry
 
 from connectors import models
 from schema.common import Address
-from schema.context import GraphContext
+from schema.context import GraphContext, Places
 from schema.ids import encode
 from schema.relay import Node
 
@@ -83,23 +85,28 @@ async def inventory_levels(
     return level_views(info, levels, await info.context.data.places(levels, at=info.path))
 
 
+_NOWHERE: Mapping[str, Any] = MappingProxyType({})
+
+
 def level_views(
     info: strawberry.Info[GraphContext, None],
     levels: Sequence[models.InventoryLevel],
-    places: Sequence[models.Location | None],
+    places: Places,
 ) -> list[InventoryLevel]:
-    """``levels`` as the graph shows them, at ``places`` (one per level, from
-    ``DataAccess.places``)."""
-    # Keyed by identity (an int's hash, not a record's): each record is kept beside its
-    # view, so its id cannot be reused by another object while the request lasts.
-    views: dict[int, tuple[models.Location, Location]] = info.context.memo.setdefault(Location, {})
+    """``levels`` as the graph shows them, at their ``places`` (``DataAccess.places``)."""
+    # One view per location a request shows, by system then external id: two dict
+    # lookups a level. The views are kept for the request (a location that stocks every
+    # SKU on a page is one object in the answer, however often it appears).
+    views: dict[str, dict[str, Location]] = info.context.memo.setdefault(Location, {})
     shown = []
-    for level, place in zip(levels, places, strict=True):
-        if place is None:
-            shown.append(InventoryLevel.of(level, None))
-            continue
-        seen = views.get(id(place))
-        if seen is None or seen[0] is not place:
-            seen = views[id(place)] = (place, Location.of(place))
-        shown.append(InventoryLevel.of(level, seen[1]))
+    for level in levels:
+        ref = level.location
+        source, external_id = ref.source, ref.external_id
+        known = views.get(source)
+        view = None if known is None else known.get(external_id)
+        if view is None:
+            place = places.get(source, _NOWHERE).get(external_id)
+            if place is not None:
+                view = views.setdefault(source, {})[external_id] = Location.of(place)
+        shown.append(InventoryLevel.of(level, view))
     return shown
