@@ -148,6 +148,47 @@ def test_stock_is_asked_for_beside_the_prices_not_after_them(
     assert ("warehouses", "levels") in calls_by(fake_state)
 
 
+def test_a_document_whose_stock_is_included_by_a_variable_decides_per_request(
+    fake_state: FakeState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whether a listing fetches stock ahead is kept per document, except where an
+    # @include takes a variable: the same text then decides again on every request.
+    query = (
+        "query($on: Boolean!) { products(first: 5) { nodes { variants "
+        "{ inventory @include(if: $on) { available } } } } }"
+    )
+    raw = {**FAKE_RAW, "federation": {"prices": {"authority": "warehouses"}}}
+    with GatewayClient(fake_app(fake_config(raw)), headers=ADMIN) as client:
+        assert client.query(query, {"on": False}).errors == []
+    assert ("warehouses", "levels") not in calls_by(fake_state)
+
+    stock_asked = asyncio.Event()
+    variants, levels = FakeConnector.variants, FakeConnector.levels
+
+    async def prices_once_stock_is_asked(
+        self: FakeConnector, skus: Sequence[str]
+    ) -> list[Variant | None]:
+        await asyncio.wait_for(stock_asked.wait(), 5)
+        return await variants(self, skus)
+
+    async def levels_noted(
+        self: FakeConnector, skus: Sequence[str], location_ids: Sequence[str] | None = None
+    ) -> list[list[InventoryLevel]]:
+        stock_asked.set()
+        return await levels(self, skus, location_ids)
+
+    monkeypatch.setattr(FakeConnector, "variants", prices_once_stock_is_asked)
+    monkeypatch.setattr(FakeConnector, "levels", levels_noted)
+    with GatewayClient(fake_app(fake_config(raw)), headers=ADMIN) as client:
+        result = client.query(query, {"on": True})
+    assert result.errors == []
+    assert all(
+        variant["inventory"]
+        for node in result.data["products"]["nodes"]
+        for variant in node["variants"]
+    )
+
+
 @pytest.mark.parametrize(
     "query",
     [
