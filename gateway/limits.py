@@ -740,6 +740,11 @@ class _Prepared:
     verdicts: dict[tuple[GraphQLSchema, Rules], list[GraphQLError]] = dataclasses.field(
         default_factory=dict
     )
+    #: The cost verdict per schema and operation name, for operations without variables
+    #: (a variable can change a list's size, so theirs is worked out per request).
+    costs: dict[tuple[GraphQLSchema, str | None], GraphQLError | None] = dataclasses.field(
+        default_factory=dict
+    )
 
     @property
     def tokens(self) -> int:
@@ -822,6 +827,23 @@ class _Pipeline:
         unique = {(error.message, str(error.locations)): error for error in errors}
         return list(unique.values())
 
+    def prepared_cost_error(
+        self,
+        prepared: _Prepared,
+        schema: GraphQLSchema,
+        operation_name: str | None,
+        variables: object,
+    ) -> GraphQLError | None:
+        """:meth:`cost_error`, kept with the document when its operation takes no
+        variables."""
+        operation = _operation(prepared.document, operation_name)
+        if operation is None or operation.variable_definitions:
+            return self.cost_error(schema, prepared.document, operation_name, variables)
+        key = (schema, operation_name)
+        if key not in prepared.costs:
+            prepared.costs[key] = self.cost_error(schema, prepared.document, operation_name, {})
+        return prepared.costs[key]
+
     def cost_error(
         self,
         schema: GraphQLSchema,
@@ -893,13 +915,18 @@ class OperationLimits(SchemaExtension):
         document = context.graphql_document
         assert document is not None, "on_parse sets the document or the request ends"
         schema, rules = context.schema._schema, context.validation_rules
-        if self.prepared is not None and self.prepared.document is document:
-            errors = self.pipeline.errors(self.prepared, schema, rules)
+        prepared = self.prepared if self.prepared and self.prepared.document is document else None
+        if prepared is not None:
+            errors = self.pipeline.errors(prepared, schema, rules)
         else:  # a document another extension provided: not cached
             errors = self.pipeline.validate(schema, document, rules)
         if not errors:
-            name = context.operation_name
-            error = self.pipeline.cost_error(schema, document, name, context.variables)
+            name, variables = context.operation_name, context.variables
+            error = (
+                self.pipeline.prepared_cost_error(prepared, schema, name, variables)
+                if prepared is not None
+                else self.pipeline.cost_error(schema, document, name, variables)
+            )
             errors = [error] if error else []
         # A copy: the cached list is shared by every request with this document.
         context.pre_execution_errors = list(errors)

@@ -190,10 +190,11 @@ def test_a_literal_first_over_the_cost_is_refused_before_validation(
 ) -> None:
     document = LISTING.replace("query Listing($n: Int!)", "").replace("$n", "99")
 
-    refused = timed(client, document)
+    for _ in range(2):  # the second time from the verdict kept with the document
+        refused = timed(client, document)
 
-    assert_rejected(refused, {"MAX_COST"}, fake_state)
-    assert refused.response.errors[0]["message"] == "cost 5051 exceeds the limit of 5000"
+        assert_rejected(refused, {"MAX_COST"}, fake_state)
+        assert refused.response.errors[0]["message"] == "cost 5051 exceeds the limit of 5000"
 
 
 def test_a_fragment_spread_many_times_counts_every_time(
