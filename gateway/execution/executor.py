@@ -158,11 +158,36 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     # -- completing ----------------------------------------------------------------------
 
+    def _object(self, plan: ObjectPlan, source: Any, path: Path) -> dict[str, Any]:
+        """The answer for ``source``, the object at ``path``: its pure fields in one call
+        where the plan has them, then the rest field by field."""
+        partial = plan.partial
+        if partial is not None:
+            try:
+                out: dict[str, Any] = partial(source)
+            except Exception:  # noqa: S110 - redone below, errors reported there
+                pass
+            else:
+                self._fill_fields(plan.type.name, plan.rest, source, path, out)
+                return out
+        out = {}
+        self._fill(plan, source, path, out)
+        return out
+
     def _fill(self, plan: ObjectPlan, source: Any, path: Path | None, out: dict[str, Any]) -> None:
         """Set every field of ``plan`` on ``out`` for ``source`` (the object at ``path``);
         raises the located error of a non-null field that failed."""
-        typename = plan.type.name
-        for f in plan.fields:
+        self._fill_fields(plan.type.name, plan.fields, source, path, out)
+
+    def _fill_fields(
+        self,
+        typename: str,
+        fields: list[FieldPlan],
+        source: Any,
+        path: Path | None,
+        out: dict[str, Any],
+    ) -> None:
+        for f in fields:
             key = f.key
             attribute = f.attribute
             if attribute is not None:
@@ -188,7 +213,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 arguments = f.static_arguments
                 if arguments is None:
                     arguments = self._arguments_of(f)
-                info = self.build_resolve_info(f.definition, f.nodes, plan.type, field_path)
+                info = self.build_resolve_info(f.definition, f.nodes, f.parent, field_path)
                 direct = f.direct
                 if direct is not None and not arguments:
                     value = direct(source, info)
@@ -232,13 +257,9 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if kind is LIST:
             return self._complete_list(f, shape, value, path)
         if kind is OBJECT:
-            out: dict[str, Any] = {}
-            self._fill(shape.plan(shape.object_type), value, path, out)
-            return out
+            return self._object(shape.plan(shape.object_type), value, path)
         assert kind is ABSTRACT
-        out = {}
-        self._fill(shape.plan(self._runtime_type(f, shape, value, path)), value, path, out)
-        return out
+        return self._object(shape.plan(self._runtime_type(f, shape, value, path)), value, path)
 
     def _complete_list(self, f: FieldPlan, shape: Shape, values: Any, path: Path) -> list[Any]:
         # A list first: the ABC checks cost a microsecond each, on every list in the answer.

@@ -154,6 +154,10 @@ class ObjectPlan:
     pure: Complete | None
     #: ``many(nonnull)``: completes a list of such objects (see :attr:`Shape.many`).
     many: Callable[[bool], Complete] | None = None
+    #: Where some fields are not pure: the answer with every pure field completed and the
+    #: others null, in response-key order; :attr:`rest` are the fields still to fill.
+    partial: Complete | None = None
+    rest: list[FieldPlan] = field(default_factory=list)
 
 
 class Planner:
@@ -198,6 +202,8 @@ class Planner:
         compiled = _compile_pure(plan)
         if compiled is not None:
             plan.pure, plan.many = compiled
+        else:
+            plan.partial, plan.rest = _compile_partial(plan)
         return plan
 
     def _field_plan(
@@ -521,6 +527,24 @@ def _compile_pure(plan: ObjectPlan) -> tuple[Complete, Callable[[bool], Complete
     return complete, many
 
 
+def _compile_partial(plan: ObjectPlan) -> tuple[Complete | None, list[FieldPlan]]:
+    """The object's answer with its pure fields completed and the others null (to be
+    filled in, in their places), and those others; ``(None, fields)`` when no field is
+    pure: a resolver per field gains nothing from a generated function."""
+    names: dict[str, Any] = {"_Impure": _Impure}
+    lines: list[str] = []
+    rest: list[FieldPlan] = []
+    display = _inline_object(plan, "source", lines, "", names, [0], 0, rest)
+    if display is None or len(rest) == len(plan.fields):
+        return None, list(plan.fields)
+    partial = _compiled(
+        ["def complete(source):", *_indented(lines, 1), f"    return {display}"],
+        f"<partial plan for {plan.type.name}>",
+        names,
+    )
+    return partial, rest
+
+
 def _indented(lines: list[str], levels: int) -> list[str]:
     return [" " * (4 * levels) + line for line in lines]
 
@@ -539,9 +563,11 @@ def _inline_object(
     names: dict[str, Any],
     counter: list[int],
     depth: int,
+    rest: list[FieldPlan] | None = None,
 ) -> str | None:
     """Append to ``lines`` the statements completing each field of ``plan`` read from the
-    local ``source``; return the dict display of the answer (None: not pure)."""
+    local ``source``; return the dict display of the answer (None: not pure). Given
+    ``rest``, a field that is not pure is null in the display and appended to ``rest``."""
     items: list[str] = []
     for f in plan.fields:
         if f.definition is None:
@@ -550,7 +576,11 @@ def _inline_object(
         shape = f.shape
         pure = shape.pure
         if f.attribute is None or pure is None:
-            return None
+            if rest is None:
+                return None
+            rest.append(f)
+            items.append(f"{f.key!r}: None")
+            continue
         index = counter[0]
         counter[0] += 1
         value = f"v{index}"

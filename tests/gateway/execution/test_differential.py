@@ -239,6 +239,10 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any] | None]] = {
     ),
     "errors in several items": ("{ maybeBranches { later { name broken } } }", None),
     "list of lists": ("{ branches { grid } }", None),
+    "pure fields beside resolvers, one raising": (
+        "{ branches { name leaves { broken } laterFails leaf { name } mainTag { label } } }",
+        None,
+    ),
     "nested objects inline": (
         "{ maybeBranches { mainTag { label color } leaves { name tag { label color } } } }",
         None,
