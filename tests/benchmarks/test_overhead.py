@@ -1,4 +1,4 @@
-"""The critical-path arithmetic behind the overhead column."""
+"""The critical-path arithmetic behind the overhead column, and the floor's rounds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from benchmarks import floor
 from benchmarks.overhead import critical_path_ns, overheads_ns, percentile, union_ns
 
 
@@ -54,3 +55,9 @@ def test_percentiles_interpolate_between_ranks() -> None:
     assert percentile(values, 90) == pytest.approx(4.6)
     assert percentile(values, 100) == 5.0
     assert math.isnan(percentile([], 50))
+
+
+def test_the_floor_groups_calls_by_the_answers_seen_before_each() -> None:
+    products, stock, stores, prices = ({"url": name} for name in ("p", "s", "l", "x"))
+    sent = [(0, products), (1, stock), (1, stores), (3, prices)]
+    assert floor.rounds(sent) == [[products], [stock, stores], [prices]]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from benchmarks import measure
+from benchmarks import floor, measure
 from benchmarks.processes import start_gateways, start_sandboxes
 from benchmarks.scenarios import SCENARIOS
 
@@ -33,3 +34,14 @@ def test_every_scenario_answers_over_real_processes(tmp_path: Path) -> None:
         plp = measure.ours_target(gateways["cold"], SCENARIOS["plp"])
         overhead = measure.critical_path(plp, sandboxes, requests=3)
         assert 0 < overhead["overhead_p50_ms"] < overhead["c1_p50_ms"]
+
+        # The floor's bare proxy replays the listing's calls: the products, then the
+        # stock (three Shopify searches, one SAP query) and both systems' locations.
+        planned = floor.record(sandboxes, SCENARIOS["plp"])
+        assert [len(calls) for calls in planned] == [1, 6]
+        plan = tmp_path / "plp.json"
+        plan.write_text(json.dumps(planned))
+        proxy = floor.start_proxy(stack, plan, tmp_path)
+        bare = measure.critical_path(proxy, sandboxes, requests=3)
+        assert bare["c1_backend_calls_per_request"] == 7
+        assert 0 < bare["overhead_p50_ms"] < bare["c1_p50_ms"]
