@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 from benchmarks import overhead
 from benchmarks.gateway_config import raw_config
@@ -46,6 +47,7 @@ from benchmarks.processes import (
     stop,
     wait_listening,
 )
+from benchmarks.replay import ask, in_process_app
 from benchmarks.scenarios import SCENARIOS, Scenario
 
 __all__ = ["Call", "main", "record", "rounds", "start_proxy"]
@@ -69,10 +71,12 @@ def rounds(sent: Sequence[tuple[int, Call]]) -> list[list[Call]]:
 class _Recording(httpx.AsyncBaseTransport):
     """Passes every request on, noting it with how many answers had arrived before it."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, log: list[tuple[int, Call]]) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, log: list[tuple[int, Call]], answered: list[int]
+    ) -> None:
         self.inner = inner
         self.log = log
-        self.answered = [0]
+        self.answered = answered
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
@@ -95,36 +99,24 @@ class _Recording(httpx.AsyncBaseTransport):
 def record(sandboxes: Sandboxes, scenario: Scenario) -> list[list[Call]]:
     """The back-end requests a cold gateway of ours makes for ``scenario``, in rounds (its
     second answer: tokens fetched and connections open in the first)."""
-    from gateway.app import create_app
-    from gateway.config import parse_config
     from gateway.runtime import default_transport
 
-    config = parse_config(raw_config(sandboxes.urls, cache="cold"), {})
     sent: list[tuple[int, Call]] = []
-    answered = [0]
+    answered = [0]  # one count across every back end
 
     def transport(connector: Any) -> httpx.AsyncBaseTransport:
-        recording = _Recording(default_transport(connector), sent)
-        recording.answered = answered  # one count across every back end
-        return recording
+        return _Recording(default_transport(connector), sent, answered)
 
-    async def twice() -> None:
-        app = create_app(config, transport_factory=transport)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://gateway"
-            ) as client,
-        ):
+    async def twice() -> bytes:
+        app = in_process_app(raw_config(sandboxes.urls, cache="cold"), transport)
+        async with app.router.lifespan_context(app):
             for _ in range(2):
                 sent.clear()
                 answered[0] = 0
-                response = await client.post(
-                    "/graphql", json=scenario.body(), headers=dict(scenario.headers)
-                )
-                scenario.check(response.status_code, response.json())
+                answer = await ask(app, scenario)
+        return answer
 
-    asyncio.run(twice())
+    scenario.check(200, orjson.loads(asyncio.run(twice())))
     return rounds(sent)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import floor, measure
+from benchmarks import floor, measure, replay
 from benchmarks.processes import start_gateways, start_sandboxes
 from benchmarks.scenarios import SCENARIOS
 
@@ -45,3 +45,9 @@ def test_every_scenario_answers_over_real_processes(tmp_path: Path) -> None:
         bare = measure.critical_path(proxy, sandboxes, requests=3)
         assert bare["c1_backend_calls_per_request"] == 7
         assert 0 < bare["overhead_p50_ms"] < bare["c1_p50_ms"]
+
+        # The replay answers the listing from its recording alone (it checks the answer
+        # is the recorded one) once the sandboxes are gone.
+        recording = replay.record(sandboxes, "plp")
+        assert len(recording.exchanges) == 8  # the listing's 7 calls and SAP's OAuth token
+    assert replay.replay(recording, concurrency=2, batches=1) > 0
