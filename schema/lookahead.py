@@ -26,13 +26,13 @@ from strawberry.types.nodes import SelectedField, Selection
 __all__ = ["selects_any"]
 
 
+Paths = tuple[tuple[str, ...], ...]
+
 #: Answers per (field nodes, paths): the nodes come from the parse cache, so one query
 #: text asks the same question of the same nodes on every request. Each entry keeps its
 #: nodes, so their ids cannot be reused by other nodes while it is kept.
 _ANSWERS: LRUCache[tuple[tuple[int, ...], Paths], tuple[tuple[FieldNode, ...], bool]]
 _ANSWERS = LRUCache(maxsize=1024)
-
-Paths = tuple[tuple[str, ...], ...]
 
 
 def selects_any(info: strawberry.Info[Any, Any], paths: Iterable[Sequence[str]]) -> bool:

@@ -103,8 +103,8 @@ class Shape:
     pure: Complete | None = None
     #: OBJECT: the object plan's own pure completion (``pure`` adds the null check).
     inner: Complete | None = None
-    #: OBJECT: completes a whole list of such values (never the list None) in one loop,
-    #: with no call per item; raises like ``pure``.
+    #: OBJECT, as a list's items: completes a whole list of such values (never the list
+    #: None) in one loop, with no call per item; raises like ``pure``.
     many: Complete | None = None
     _plans: dict[str, ObjectPlan] = field(default_factory=dict)
 
@@ -154,8 +154,9 @@ class ObjectPlan:
     pure: Complete | None
     #: ``many(nonnull)``: completes a list of such objects (see :attr:`Shape.many`).
     many: Callable[[bool], Complete] | None = None
-    #: Where some fields are not pure: the answer with every pure field completed and the
-    #: others null, in response-key order; :attr:`rest` are the fields still to fill.
+    #: Where some fields are not pure, :attr:`rest`: the fields the executor fills, and
+    #: (where any field is pure) the answer with every pure field completed and the
+    #: others null, in response-key order.
     partial: Complete | None = None
     rest: list[FieldPlan] = field(default_factory=list)
 
@@ -199,11 +200,7 @@ class Planner:
     ) -> ObjectPlan:
         fields = [self._field_plan(runtime, key, details) for key, details in grouped.items()]
         plan = ObjectPlan(runtime, fields, {f.key: f for f in fields}, None)
-        compiled = _compile_pure(plan)
-        if compiled is not None:
-            plan.pure, plan.many = compiled
-        else:
-            plan.partial, plan.rest = _compile_partial(plan)
+        _compile(plan)
         return plan
 
     def _field_plan(
@@ -252,6 +249,10 @@ class Planner:
             item = self.shape(named.of_type, details)
             shape = Shape(LIST, nonnull, type_, item=item)
             if item.pure is not None:
+                if item.kind == OBJECT:
+                    many = item.plan(item.object_type).many
+                    assert many is not None
+                    item.many = many(item.nonnull)
                 shape.pure = _pure_list(item.many or _each(item.pure), nonnull)
             return shape
         if is_leaf_type(named):
@@ -261,10 +262,8 @@ class Planner:
             shape = Shape(OBJECT, nonnull, type_, planner=self, details=details)
             object_plan = shape.plan(named)
             if object_plan.pure is not None:
-                assert object_plan.many is not None
                 shape.inner = object_plan.pure
                 shape.pure = _nullable(object_plan.pure, nonnull)
-                shape.many = object_plan.many(nonnull)
             return shape
         assert is_abstract_type(named), named
         return Shape(ABSTRACT, nonnull, type_, planner=self, details=details)
@@ -486,9 +485,10 @@ def _nullable(complete: Complete, nonnull: bool) -> Complete:
 _INLINE_DEPTH = 3
 
 
-def _compile_pure(plan: ObjectPlan) -> tuple[Complete, Callable[[bool], Complete]] | None:
-    """The object's pure completion, and ``many(nonnull)`` for lists of it, when every
-    field reads an attribute (or is ``__typename``) and completes purely.
+def _compile(plan: ObjectPlan) -> None:
+    """Set the plan's generated completion: ``pure`` and ``many`` when every field reads
+    an attribute (or is ``__typename``) and completes purely, else ``partial`` for the
+    fields that do and ``rest`` for the others.
 
     Generated as Python source, as :mod:`dataclasses` generates ``__init__``: the object's
     answer is one dict display of attribute loads, with the common leaves (strings,
@@ -497,14 +497,16 @@ def _compile_pure(plan: ObjectPlan) -> tuple[Complete, Callable[[bool], Complete
     with no call per item. It is the inner loop of every large answer."""
     names: dict[str, Any] = {"_Impure": _Impure}
     lines: list[str] = []
-    display = _inline_object(plan, "source", lines, "", names, [0], 0)
-    if display is None:
-        return None
-    complete: Complete = _compiled(
-        ["def complete(source):", *_indented(lines, 1), f"    return {display}"],
-        f"<plan for {plan.type.name}>",
-        names,
-    )
+    rest: list[FieldPlan] = []
+    display = _inline_object(plan, "source", lines, "", names, [0], 0, rest)
+    assert display is not None  # with ``rest`` given, a field that is not pure goes there
+    body = ["def complete(source):", *_indented(lines, 1), f"    return {display}"]
+    if rest:
+        plan.rest = rest
+        if len(rest) < len(plan.fields):  # else a resolver per field: nothing to generate
+            plan.partial = _compiled(body, f"<partial plan for {plan.type.name}>", names)
+        return
+    plan.pure = _compiled(body, f"<plan for {plan.type.name}>", names)
     made: dict[bool, Complete] = {}
 
     def many(nonnull: bool) -> Complete:
@@ -524,25 +526,7 @@ def _compile_pure(plan: ObjectPlan) -> tuple[Complete, Callable[[bool], Complete
             found = made[nonnull] = _compiled(source, f"<plan for [{plan.type.name}]>", names)
         return found
 
-    return complete, many
-
-
-def _compile_partial(plan: ObjectPlan) -> tuple[Complete | None, list[FieldPlan]]:
-    """The object's answer with its pure fields completed and the others null (to be
-    filled in, in their places), and those others; ``(None, fields)`` when no field is
-    pure: a resolver per field gains nothing from a generated function."""
-    names: dict[str, Any] = {"_Impure": _Impure}
-    lines: list[str] = []
-    rest: list[FieldPlan] = []
-    display = _inline_object(plan, "source", lines, "", names, [0], 0, rest)
-    if display is None or len(rest) == len(plan.fields):
-        return None, list(plan.fields)
-    partial = _compiled(
-        ["def complete(source):", *_indented(lines, 1), f"    return {display}"],
-        f"<partial plan for {plan.type.name}>",
-        names,
-    )
-    return partial, rest
+    plan.many = many
 
 
 def _indented(lines: list[str], levels: int) -> list[str]:
