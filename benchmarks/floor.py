@@ -32,11 +32,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import httpx
-import orjson
-
 from benchmarks import overhead
-from benchmarks.gateway_config import raw_config
 from benchmarks.measure import Target, check, critical_path, log, ours_target
 from benchmarks.processes import (
     HOST,
@@ -47,7 +43,7 @@ from benchmarks.processes import (
     stop,
     wait_listening,
 )
-from benchmarks.replay import ask, in_process_app
+from benchmarks.replay import exchanges
 from benchmarks.scenarios import SCENARIOS, Scenario
 
 __all__ = ["Call", "main", "record", "rounds", "start_proxy"]
@@ -60,64 +56,35 @@ DEFAULT_SCENARIOS = ("plp", "pdp", "account")
 
 
 def rounds(sent: Sequence[tuple[int, Call]]) -> list[list[Call]]:
-    """``(answers received before it was sent, call)`` pairs, in sending order -> the
-    calls grouped by that count, in order: what can go out together."""
+    """``(answers received before it was sent, call)`` pairs -> the calls grouped by that
+    count, in order of the count: what can go out together."""
     grouped: dict[int, list[Call]] = {}
     for answered, call in sent:
         grouped.setdefault(answered, []).append(call)
     return [grouped[key] for key in sorted(grouped)]
 
 
-class _Recording(httpx.AsyncBaseTransport):
-    """Passes every request on, noting it with how many answers had arrived before it."""
-
-    def __init__(
-        self, inner: httpx.AsyncBaseTransport, log: list[tuple[int, Call]], answered: list[int]
-    ) -> None:
-        self.inner = inner
-        self.log = log
-        self.answered = answered
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        call = {
-            "method": request.method,
-            "url": str(request.url),
-            "headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-            "body": body.decode("latin-1"),
-        }
-        self.log.append((self.answered[0], call))
-        response = await self.inner.handle_async_request(request)
-        await response.aread()
-        self.answered[0] += 1
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 def record(sandboxes: Sandboxes, scenario: Scenario) -> list[list[Call]]:
     """The back-end requests a cold gateway of ours makes for ``scenario``, in rounds (its
     second answer: tokens fetched and connections open in the first)."""
-    from gateway.runtime import default_transport
-
-    sent: list[tuple[int, Call]] = []
-    answered = [0]  # one count across every back end
-
-    def transport(connector: Any) -> httpx.AsyncBaseTransport:
-        return _Recording(default_transport(connector), sent, answered)
-
-    async def twice() -> bytes:
-        app = in_process_app(raw_config(sandboxes.urls, cache="cold"), transport)
-        async with app.router.lifespan_context(app):
-            for _ in range(2):
-                sent.clear()
-                answered[0] = 0
-                answer = await ask(app, scenario)
-        return answer
-
-    scenario.check(200, orjson.loads(asyncio.run(twice())))
-    return rounds(sent)
+    per_answer, _ = exchanges(sandboxes, scenario)
+    return rounds(
+        [
+            (
+                exchange.answered,
+                {
+                    "method": exchange.request.method,
+                    "url": str(exchange.request.url),
+                    "headers": [
+                        (k.decode("latin-1"), v.decode("latin-1"))
+                        for k, v in exchange.request.headers.raw
+                    ],
+                    "body": exchange.request.content.decode("latin-1"),
+                },
+            )
+            for exchange in per_answer[-1]
+        ]
+    )
 
 
 # -- the proxy ------------------------------------------------------------------------------

@@ -42,7 +42,16 @@ from benchmarks.measure import log
 from benchmarks.processes import Sandboxes, start_sandboxes
 from benchmarks.scenarios import SCENARIOS, Scenario
 
-__all__ = ["Recording", "ask", "in_process_app", "main", "record", "replay"]
+__all__ = [
+    "Exchange",
+    "Recording",
+    "ask",
+    "exchanges",
+    "in_process_app",
+    "main",
+    "record",
+    "replay",
+]
 
 #: (method, URL without scheme and host, body) -> (status, headers, body)
 Exchanges = dict[tuple[str, str, bytes], tuple[int, list[tuple[bytes, bytes]], bytes]]
@@ -66,20 +75,65 @@ class Recording:
     answer: bytes
 
 
-class _Saving(httpx.AsyncBaseTransport):
-    def __init__(self, inner: httpx.AsyncBaseTransport, exchanges: Exchanges) -> None:
+@dataclass(frozen=True)
+class Exchange:
+    """One back-end call our gateway made: how many of its request's calls had been
+    answered when it was sent, the request (read whole) and the answer."""
+
+    answered: int
+    request: httpx.Request
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class _Recorder(httpx.AsyncBaseTransport):
+    """Passes every request on and notes the exchange in ``per_answer[-1]``, with how many
+    of that answer's calls (by every back end's recorder) had been answered before it."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, per_answer: list[list[Exchange]]) -> None:
         self.inner = inner
-        self.exchanges = exchanges
+        self.per_answer = per_answer
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
+        log = self.per_answer[-1]
+        before = len(log)  # answered so far: an exchange is noted once answered
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
-        self.exchanges[_key(request)] = (response.status_code, list(response.headers.raw), body)
-        return httpx.Response(response.status_code, headers=response.headers, content=body)
+        headers = list(response.headers.raw)
+        log.append(Exchange(before, request, response.status_code, headers, body))
+        return httpx.Response(response.status_code, headers=headers, content=body)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def exchanges(
+    sandboxes: Sandboxes, scenario: Scenario, *, answers: int = 2
+) -> tuple[list[list[Exchange]], bytes]:
+    """Our cold gateway's back-end calls for ``answers`` answers to ``scenario`` in a row
+    over ``sandboxes``, per answer, and the last answer (checked). The first fetches the
+    OAuth tokens and opens the connections the others reuse."""
+    from gateway.runtime import default_transport
+
+    per_answer: list[list[Exchange]] = []
+
+    async def in_a_row() -> bytes:
+        app = in_process_app(
+            raw_config(sandboxes.urls, cache="cold"),
+            lambda connector: _Recorder(default_transport(connector), per_answer),
+        )
+        answer = b""
+        async with app.router.lifespan_context(app):
+            for _ in range(answers):
+                per_answer.append([])
+                answer = await ask(app, scenario)
+        return answer
+
+    answer = asyncio.run(in_a_row())
+    scenario.check(200, orjson.loads(answer))
+    return per_answer, answer
 
 
 def in_process_app(config: Mapping[str, Any], transport: Any) -> Any:
@@ -133,23 +187,13 @@ async def ask(app: Any, scenario: Scenario) -> bytes:
 
 
 def record(sandboxes: Sandboxes, name: str) -> Recording:
-    """Our cold gateway's back-end exchanges for scenario ``name`` over ``sandboxes``: every
-    call of two answers (OAuth tokens are fetched in the first), the second one kept."""
-    from gateway.runtime import default_transport
-
-    scenario = SCENARIOS[name]
-    exchanges: Exchanges = {}
-    config = raw_config(sandboxes.urls, cache="cold")
-
-    async def twice() -> bytes:
-        app = in_process_app(config, lambda c: _Saving(default_transport(c), exchanges))
-        async with app.router.lifespan_context(app):
-            await ask(app, scenario)
-            return await ask(app, scenario)
-
-    answer = asyncio.run(twice())
-    scenario.check(200, orjson.loads(answer))
-    return Recording(name, config, exchanges, answer)
+    """Scenario ``name``'s recording over ``sandboxes``: every back-end call of two answers
+    in a row (OAuth tokens are fetched in the first), and the second answer."""
+    per_answer, answer = exchanges(sandboxes, SCENARIOS[name])
+    recorded: Exchanges = {
+        _key(e.request): (e.status, e.headers, e.body) for calls in per_answer for e in calls
+    }
+    return Recording(name, raw_config(sandboxes.urls, cache="cold"), recorded, answer)
 
 
 def replay(recording: Recording, *, concurrency: int, batches: int) -> float:
